@@ -26,9 +26,14 @@ enum rec_core {
 };
 extern const char *const rec_core_names[RC_NCORE];
 
-/* The alert columns every detector writes first, in this order. */
+/*
+ * The alert columns every detector writes, in this order.  state is "open"
+ * for the record written as soon as an episode's condition holds and
+ * "closed" for the one written when the episode ends, which carries the
+ * episode's full count, first and last (kazami.7, ALERTS).
+ */
 #define REC_ALERT_COLUMNS "ts,rule,sev,src,dst,dport,host,user,count," \
-	"first,last,detail"
+	"first,last,detail,state"
 
 /* ---- reading ---- */
 

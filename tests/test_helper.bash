@@ -23,7 +23,7 @@ run_stdin() {
 
 # The header of a record stream of the core event columns.
 CORE_HEADER='ts,sensor,kind,action,proto,src,sport,dst,dport,user,host,url,method,status,bytes,dur,qtype,mime,sig,sev,file,op,msg'
-ALERT_HEADER='ts,rule,sev,src,dst,dport,host,user,count,first,last,detail'
+ALERT_HEADER='ts,rule,sev,src,dst,dport,host,user,count,first,last,detail,state'
 
 # man_has_options TOOL: every long option of `TOOL --help` is in man/TOOL.1.
 man_has_options() {
