@@ -1,0 +1,8 @@
+/* Format table of the web family (see lognorm.h for who owns what). */
+#include <stddef.h>
+
+#include "lognorm.h"
+
+const struct ln_format web_formats[] = {
+	{ NULL, NULL, -1, 0, NULL, NULL, NULL },
+};
