@@ -21,7 +21,7 @@ struct line_reader;
 struct line_reader *line_open(const char *path, size_t max);
 
 enum {
-	LINE_OK = 1,	/* *line/*len is one line without its LF (and CR) */
+	LINE_OK = 1,	/* *line, *len: one line without LF (or CR) */
 	LINE_EOF = 0,
 	LINE_ERR = -1,	/* read or decompression error, already reported */
 	LINE_LONG = -2	/* a line longer than max was skipped; *len is its

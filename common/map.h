@@ -42,8 +42,8 @@ void map_clear(struct map *m);
 
 /*
  * Iteration in unspecified order: start with it = 0, call until it
- * returns NULL.  Inserting during iteration is not allowed; deleting the
- * entry just returned is.
+ * returns NULL.  Neither inserting nor deleting during iteration is
+ * allowed: a deletion moves later entries back (collect keys first).
  */
 void *map_next(const struct map *m, size_t *it);
 

@@ -1,0 +1,277 @@
+/*
+ * map: open addressing with linear probing over an index of (hash, entry)
+ * slots; entries are separate allocations so value pointers never move.
+ * Deletion shifts later slots back (no tombstones), so long-running
+ * detectors that expire keys keep probe lengths short.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "map.h"
+#include "util.h"
+
+struct entry {
+	uint32_t	klen;
+	uint32_t	pad;
+	/* value (valsize bytes, 8-aligned), then the key bytes */
+};
+
+struct slot {
+	uint64_t	 hash;		/* 0 means empty */
+	struct entry	*e;
+};
+
+struct map {
+	struct slot	*slots;
+	size_t		 mask;		/* slots - 1, a power of two less one */
+	size_t		 count;
+	size_t		 valsize;	/* rounded up to 8 */
+	size_t		 keybytes;	/* sum of key lengths, for map_bytes */
+};
+
+static uint64_t seed0, seed1;
+
+static void
+seed_init(void)
+{
+	uint64_t s[2];
+
+	if (getrandom(s, sizeof s, GRND_NONBLOCK) != (ssize_t)sizeof s) {
+		s[0] = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL;
+		s[1] = (uint64_t)getpid() * 0xc2b2ae3d27d4eb4fULL;
+	}
+	seed0 = s[0] | 1;
+	seed1 = s[1];
+}
+
+static inline uint64_t
+mix(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+/*
+ * hash_bytes: 8 bytes at a time through a 64x64->128 multiply, folded,
+ * with a per-process random seed: fast on short keys (addresses, ports,
+ * host names) and not predictable by whoever wrote the log line.
+ */
+uint64_t
+hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h, a, b;
+
+	if (seed0 == 0)
+		seed_init();
+	h = seed1 ^ mix(n + seed0, 0x9e3779b97f4a7c15ULL);
+	while (n >= 16) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + 8, 8);
+		h = mix(a ^ seed0 ^ h, b ^ 0xa0761d6478bd642fULL);
+		s += 16;
+		n -= 16;
+	}
+	a = b = 0;
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+	} else if (n > 0) {
+		/* Pack up to 7 bytes; lengths differ through the seed mix. */
+		memcpy(&a, s, n);
+	}
+	h = mix(a ^ seed0 ^ h, b ^ 0xe7037ed1a0b428dbULL);
+	h = mix(h, 0x8ebc6af09c88c6e3ULL);
+	return h ? h : 1;	/* 0 marks an empty slot */
+}
+
+struct map *
+map_new(size_t valsize)
+{
+	struct map *m = xcalloc(1, sizeof *m);
+
+	m->valsize = (valsize + 7) & ~(size_t)7;
+	m->mask = 15;
+	m->slots = xcalloc(m->mask + 1, sizeof *m->slots);
+	return m;
+}
+
+static inline void *
+entry_val(struct entry *e)
+{
+	return e + 1;
+}
+
+static inline unsigned char *
+entry_key(const struct map *m, struct entry *e)
+{
+	return (unsigned char *)(e + 1) + m->valsize;
+}
+
+void
+map_clear(struct map *m)
+{
+	for (size_t i = 0; i <= m->mask; i++) {
+		free(m->slots[i].e);
+		m->slots[i].e = NULL;
+		m->slots[i].hash = 0;
+	}
+	m->count = 0;
+	m->keybytes = 0;
+}
+
+void
+map_free(struct map *m)
+{
+	if (m == NULL)
+		return;
+	map_clear(m);
+	free(m->slots);
+	free(m);
+}
+
+static struct slot *
+find(const struct map *m, const void *key, size_t klen, uint64_t h)
+{
+	size_t i = h & m->mask;
+
+	for (;; i = (i + 1) & m->mask) {
+		struct slot *s = &m->slots[i];
+
+		if (s->hash == 0)
+			return s;
+		if (s->hash == h && s->e->klen == klen &&
+		    memcmp(entry_key(m, s->e), key, klen) == 0)
+			return s;
+	}
+}
+
+void *
+map_get(const struct map *m, const void *key, size_t klen)
+{
+	struct slot *s = find(m, key, klen, hash_bytes(key, klen));
+
+	return s->hash ? entry_val(s->e) : NULL;
+}
+
+static void
+rehash(struct map *m)
+{
+	size_t oldn = m->mask + 1;
+	struct slot *old = m->slots;
+
+	m->mask = oldn * 2 - 1;
+	m->slots = xcalloc(m->mask + 1, sizeof *m->slots);
+	for (size_t i = 0; i < oldn; i++) {
+		size_t j;
+
+		if (old[i].hash == 0)
+			continue;
+		for (j = old[i].hash & m->mask; m->slots[j].hash;
+		    j = (j + 1) & m->mask)
+			;
+		m->slots[j] = old[i];
+	}
+	free(old);
+}
+
+void *
+map_put(struct map *m, const void *key, size_t klen, int *isnew)
+{
+	uint64_t h = hash_bytes(key, klen);
+	struct slot *s = find(m, key, klen, h);
+	struct entry *e;
+
+	if (s->hash) {
+		if (isnew)
+			*isnew = 0;
+		return entry_val(s->e);
+	}
+	if (klen > UINT32_MAX)
+		klen = UINT32_MAX;	/* keys are never that long */
+	if ((m->count + 1) * 4 > (m->mask + 1) * 3) {
+		rehash(m);
+		s = find(m, key, klen, h);
+	}
+	e = xmalloc(sizeof *e + m->valsize + klen);
+	e->klen = (uint32_t)klen;
+	e->pad = 0;
+	memset(entry_val(e), 0, m->valsize);
+	memcpy(entry_key(m, e), key, klen);
+	s->hash = h;
+	s->e = e;
+	m->count++;
+	m->keybytes += klen;
+	if (isnew)
+		*isnew = 1;
+	return entry_val(e);
+}
+
+int
+map_del(struct map *m, const void *key, size_t klen)
+{
+	uint64_t h = hash_bytes(key, klen);
+	struct slot *s = find(m, key, klen, h);
+	size_t i, j;
+
+	if (s->hash == 0)
+		return 0;
+	m->keybytes -= s->e->klen;
+	free(s->e);
+	m->count--;
+	/* Backward-shift: move later members of the run into the hole. */
+	i = (size_t)(s - m->slots);
+	for (j = (i + 1) & m->mask; m->slots[j].hash; j = (j + 1) & m->mask) {
+		size_t home = m->slots[j].hash & m->mask;
+
+		/* Move j to i unless its home lies cyclically in (i, j]. */
+		if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
+			m->slots[i] = m->slots[j];
+			i = j;
+		}
+	}
+	m->slots[i].hash = 0;
+	m->slots[i].e = NULL;
+	return 1;
+}
+
+size_t
+map_count(const struct map *m)
+{
+	return m->count;
+}
+
+size_t
+map_bytes(const struct map *m)
+{
+	/* malloc adds about 8 bytes and rounds to 16. */
+	size_t per = (sizeof(struct entry) + m->valsize + 8 + 15) & ~15u;
+
+	return (m->mask + 1) * sizeof(struct slot) + m->count * per +
+	    m->keybytes;
+}
+
+void *
+map_next(const struct map *m, size_t *it)
+{
+	while (*it <= m->mask) {
+		struct slot *s = &m->slots[(*it)++];
+
+		if (s->hash)
+			return entry_val(s->e);
+	}
+	return NULL;
+}
+
+const void *
+map_key(const struct map *m, const void *val, size_t *klen)
+{
+	struct entry *e = (struct entry *)val - 1;
+
+	*klen = e->klen;
+	return entry_key(m, e);
+}
