@@ -64,6 +64,8 @@ struct syslog_env {
 	struct span	 pid;
 	struct span	 msg;		/* the message after "tag[pid]: " */
 	struct span	 sd;		/* RFC 5424 structured data, or empty */
+	struct span	 msgid;		/* RFC 5424 MSGID ("-" gives empty) */
+	struct span	 line;		/* the whole raw line */
 };
 
 /* Per-input-file state shared by the parsers of one file. */
@@ -74,6 +76,8 @@ struct ln_file {
 	int		 last_mon;	/* for new-year inference */
 	void		*state[32];	/* per-format state, indexed by the
 					   format's slot; freed by its fini */
+	int		 last_fmt;	/* driver: format that matched last,
+					   tried first on the next line; -1 */
 };
 
 /* What a parser says of a line. */
@@ -94,7 +98,9 @@ struct ln_format {
 	 * has an envelope (and on the whole line when it has none). */
 	int		 syslog;
 	/* parse: fill ev from msg[0..n).  env is NULL when the line had no
-	 * envelope; line/linelen is always the whole raw line. */
+	 * envelope (msg is then the whole line); otherwise env->line is the
+	 * whole raw line.  Syslog formats are handed env->msg, the others
+	 * the whole line with env NULL. */
 	int		(*parse)(struct ln_file *f, const struct syslog_env *env,
 			    const char *msg, size_t n, struct ev *ev,
 			    const char **why);
@@ -120,6 +126,12 @@ extern const struct ln_format file_formats[];
 int syslog_parse(struct ln_file *f, const char *line, size_t n,
     struct syslog_env *env);
 
+/* syslog_stamp3164: an RFC 3164 stamp "Mmm dd hh:mm:ss[.frac]" (or Cisco's
+ * "Mmm dd yyyy hh:mm:ss") at s, read like an envelope's (year inference,
+ * --tz); returns the bytes used, 0 if s does not start with one. */
+size_t syslog_stamp3164(struct ln_file *f, const char *s, size_t n,
+    int64_t *ts);
+
 /* Small span helpers for parsers (lognorm.c). */
 /* kv_find: value of "key=" in s (key at start or after a space); the value
  * runs to the next space (or is quoted with "..." when quoted is set).
@@ -130,5 +142,61 @@ int span_eq(struct span s, const char *lit);
 int span_starts(struct span s, const char *lit);
 /* memmem_lit: first occurrence of lit in s[0..n), or NULL. */
 const char *memmem_lit(const char *s, size_t n, const char *lit);
+
+/* span_num: s is all decimal digits (1-18 of them); 1 and *v, else 0. */
+int span_num(struct span s, long long *v);
+/* span_ieq: s equals lit, ASCII case-insensitively. */
+int span_ieq(struct span s, const char *lit);
+/* ev_sets: field col = span s (not copied). */
+void ev_sets(struct ev *e, int col, struct span s);
+
+/*
+ * The driver (driver.c): everything main() and the fuzz harnesses share.
+ * Lines go in one at a time; records go to the writer (or nowhere when w
+ * is NULL), rejects to the rejects file, counts to the stats.
+ */
+struct ln_stat {
+	unsigned long long lines, records, skipped, rejected;
+};
+
+struct ln_driver {
+	const struct ln_format **fmt;	/* every format, family order; the
+					   last is the generic "syslog" */
+	int		 nfmt;
+	int		 forced;	/* -f: index into fmt, or -1 (auto) */
+	int		 raw;		/* --raw: add the raw column */
+	int		 year;		/* --year, or 0 */
+	struct rec_writer *w;		/* NULL: parse only (fuzzing) */
+	FILE		*rejects;	/* --rejects, or NULL */
+	const char	*rejects_name;
+	struct ln_stat	*st;		/* nfmt + 1: st[nfmt] is "unknown" */
+	struct ev	 ev;
+};
+
+/* ln_init: all formats, auto mode, no writer; ln_fini frees. */
+void ln_init(struct ln_driver *d);
+void ln_fini(struct ln_driver *d);
+/* ln_format_index: index of format name, or -1. */
+int ln_format_index(const struct ln_driver *d, const char *name);
+/* ln_header: write the output header (core columns, raw with --raw). */
+void ln_header(struct ln_driver *d);
+/* ln_file_begin / ln_file_end: around the lines of one input; end emits
+ * held events (flush) and frees per-format state. */
+void ln_file_begin(struct ln_driver *d, struct ln_file *f, const char *name);
+void ln_file_end(struct ln_driver *d, struct ln_file *f);
+/* ln_line: one input line (f->lineno already set). */
+void ln_line(struct ln_driver *d, struct ln_file *f, const char *line,
+    size_t n);
+/* ln_line_long: a line longer than the maximum: a reject.  kept is the
+ * first part the reader holds, total the line's length. */
+void ln_line_long(struct ln_driver *d, struct ln_file *f, const char *kept,
+    size_t keptlen, size_t total);
+/* ln_total: sum of all stats. */
+struct ln_stat ln_total(const struct ln_driver *d);
+/* ln_stats_print: the --stats lines to fp. */
+void ln_stats_print(const struct ln_driver *d, FILE *fp);
+
+/* The generic syslog format (syslog.c): any enveloped line, tried last. */
+extern const struct ln_format syslog_generic;
 
 #endif
