@@ -1,0 +1,128 @@
+/*
+ * filerank internals: interned users and files, path patterns, the
+ * per-report tallies and the copy inference window.
+ *
+ *   filerank.c  main(), options, the lists read from files, the input loop
+ *   pathglob.c  path normalisation and the path pattern matcher (pg_)
+ *   report.c    per-report tallies, ranking and output (rk_)
+ *   copy.c      copy inference over an event-time window (cp_)
+ */
+#ifndef FILERANK_H
+#define FILERANK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "map.h"
+#include "rec.h"
+
+#define FR_NONE UINT32_MAX	/* no id: the key did not fit under the cap */
+
+/* A file as seen in the file column; the map key is its escaped text. */
+struct fr_file {
+	uint32_t	 id;
+	uint32_t	 base;		/* interned base name, folded when Windows */
+	uint32_t	 dir;		/* interned directory, folded likewise */
+	uint8_t		 confidential;	/* matched a --confidential pattern */
+	uint8_t		 windows;	/* Windows-style path */
+};
+
+/* A user as seen in the user column; the map key is its escaped text. */
+struct fr_user {
+	uint32_t	 id;
+	uint8_t		 left_out;	/* 0, or LEFT_COMPUTER / LEFT_LISTED */
+	const char	*dept;		/* escaped, from --users, or NULL */
+	size_t		 deptlen;
+};
+enum { LEFT_NONE, LEFT_COMPUTER, LEFT_LISTED };
+
+enum { R_NIGHT, R_WEEKEND, R_CONFIDENTIAL, R_DELETERS, R_COPIERS, R_N };
+extern const char *const fr_report_names[R_N];
+
+/* Lookups the report and copy code need from the interned tables. */
+const char *fr_user_name(uint32_t uid, size_t *len);
+const struct fr_user *fr_user_get(uint32_t uid);
+const char *fr_file_name(uint32_t fid, size_t *len);
+
+/* ---- pathglob.c ---- */
+
+struct pg_pattern;
+
+/*
+ * pg_compile: compile one pattern line (raw text).  Backslash and slash
+ * are both separators; "*" and "?" stay within a path component, "**"
+ * crosses them, "[...]" is a class.  Returns NULL and sets *why on a bad
+ * pattern.  Free with pg_free.
+ */
+struct pg_pattern *pg_compile(const char *s, size_t n, const char **why);
+void pg_free(struct pg_pattern *p);
+
+/* A path made ready for matching: code points, separators as '/'. */
+struct pg_path {
+	uint32_t	*cp;
+	size_t		 n, cap;
+	int		 windows;	/* backslash or drive letter seen */
+};
+
+/* pg_path_set: decode raw bytes s[0..n) into p (buffer reused). */
+void pg_path_set(struct pg_path *p, const char *s, size_t n);
+
+/* pg_match: 1 when the whole path (or its last component, for a pattern
+ * without separators) matches; case-insensitive for Windows paths. */
+int pg_match(struct pg_pattern *pat, const struct pg_path *path);
+
+/* pg_is_windows: raw path bytes look like a Windows path. */
+int pg_is_windows(const char *s, size_t n);
+
+/* ---- report.c ---- */
+
+struct rk_report;
+
+/* rk_new: an empty tally that keeps at most maxpairs user-file pairs. */
+struct rk_report *rk_new(size_t maxpairs);
+void rk_free(struct rk_report *rp);
+
+/* rk_add: one event of user uid on file fid (FR_NONE: counted, but not
+ * as a distinct file) at event time ts. */
+void rk_add(struct rk_report *rp, uint32_t uid, uint32_t fid, int64_t ts);
+
+/* rk_capped: pairs were refused because of the cap. */
+int rk_capped(const struct rk_report *rp);
+
+/* rk_events: events counted. */
+uint64_t rk_events(const struct rk_report *rp);
+
+/*
+ * rk_write: rank the users and write the report to w (header included).
+ * with_dept adds the dept column; top > 0 keeps ranks <= top.  Returns
+ * the number of rows written.
+ */
+unsigned long rk_write(struct rk_report *rp, struct rec_writer *w,
+    int with_dept, long long top);
+
+/* ---- copy.c ---- */
+
+struct cp_window;
+
+typedef void cp_found_fn(void *ctx, uint32_t uid, uint32_t src,
+    uint32_t dst, int64_t ts);
+
+/*
+ * cp_new: a copy detector pairing reads with writes of the same base name
+ * in another directory within window ms (event time); entries further
+ * than window + lateness from the current event are expired; at most
+ * maxpending events are held.  found is called once per inferred copy.
+ */
+struct cp_window *cp_new(int64_t window, int64_t lateness,
+    size_t maxpending, cp_found_fn *found, void *ctx);
+void cp_free(struct cp_window *c);
+
+enum { CP_READ, CP_WRITE };
+/* cp_event: one read or write of file f by user uid at ts. */
+void cp_event(struct cp_window *c, uint32_t uid, const struct fr_file *f,
+    int kind, int64_t ts);
+
+/* cp_dropped: events pushed out early because maxpending was reached. */
+uint64_t cp_dropped(const struct cp_window *c);
+
+#endif

@@ -1,0 +1,271 @@
+/*
+ * report: one tally per ranking.  Users are dense ids, so a user's totals
+ * sit in an array; the distinct files of a user are the (user, file) pairs
+ * of one hash table, which also gives the per-file counts for the top
+ * files at the end.  The pairs are the only part that grows with the
+ * input, hence the cap.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "filerank.h"
+#include "tm.h"
+#include "util.h"
+
+#define TOPFILES 3
+
+struct ustat {
+	uint64_t	 count;
+	int64_t		 first, last;
+	uint32_t	 nfiles;
+	uint32_t	 top[TOPFILES];		/* file ids, FR_NONE when unused */
+	uint64_t	 topn[TOPFILES];
+};
+
+struct rk_report {
+	struct ustat	*u;
+	size_t		 nu;
+	struct map	*pairs;		/* (uid, fid) -> uint64_t count */
+	size_t		 maxpairs;
+	int		 capped;
+	uint64_t	 events;
+};
+
+struct rk_report *
+rk_new(size_t maxpairs)
+{
+	struct rk_report *rp = xcalloc(1, sizeof *rp);
+
+	rp->pairs = map_new(sizeof(uint64_t));
+	rp->maxpairs = maxpairs;
+	return rp;
+}
+
+void
+rk_free(struct rk_report *rp)
+{
+	if (rp == NULL)
+		return;
+	map_free(rp->pairs);
+	free(rp->u);
+	free(rp);
+}
+
+int
+rk_capped(const struct rk_report *rp)
+{
+	return rp->capped;
+}
+
+uint64_t
+rk_events(const struct rk_report *rp)
+{
+	return rp->events;
+}
+
+void
+rk_add(struct rk_report *rp, uint32_t uid, uint32_t fid, int64_t ts)
+{
+	struct ustat *s;
+	uint32_t key[2];
+	uint64_t *n;
+
+	if (uid >= rp->nu) {
+		size_t nu = rp->nu ? rp->nu * 2 : 64;
+
+		while (nu <= uid)
+			nu *= 2;
+		rp->u = xreallocarray(rp->u, nu, sizeof *rp->u);
+		memset(rp->u + rp->nu, 0, (nu - rp->nu) * sizeof *rp->u);
+		rp->nu = nu;
+	}
+	s = &rp->u[uid];
+	if (s->count == 0 || ts < s->first)
+		s->first = ts;
+	if (s->count == 0 || ts > s->last)
+		s->last = ts;
+	s->count++;
+	rp->events++;
+	if (fid == FR_NONE)
+		return;
+	key[0] = uid;
+	key[1] = fid;
+	n = map_get(rp->pairs, key, sizeof key);
+	if (n == NULL) {
+		if (map_count(rp->pairs) >= rp->maxpairs) {
+			rp->capped = 1;
+			return;
+		}
+		n = map_put(rp->pairs, key, sizeof key, NULL);
+		s->nfiles++;
+	}
+	(*n)++;
+}
+
+/* Byte order of the escaped text: the same on every machine and locale. */
+static int
+name_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+
+	if (c != 0)
+		return c;
+	return an < bn ? -1 : an > bn;
+}
+
+/* File x with n events ranks above file y with m: more events, then path. */
+static int
+file_before(uint32_t x, uint64_t n, uint32_t y, uint64_t m)
+{
+	const char *a, *b;
+	size_t an, bn;
+
+	if (n != m)
+		return n > m;
+	a = fr_file_name(x, &an);
+	b = fr_file_name(y, &bn);
+	return name_cmp(a, an, b, bn) < 0;
+}
+
+static void
+top_files(struct rk_report *rp)
+{
+	size_t it = 0;
+	uint64_t *n;
+
+	for (size_t i = 0; i < rp->nu; i++)
+		for (int k = 0; k < TOPFILES; k++) {
+			rp->u[i].top[k] = FR_NONE;
+			rp->u[i].topn[k] = 0;
+		}
+	while ((n = map_next(rp->pairs, &it)) != NULL) {
+		size_t klen;
+		const uint32_t *key = map_key(rp->pairs, n, &klen);
+		struct ustat *s = &rp->u[key[0]];
+		uint32_t fid = key[1];
+		int k;
+
+		for (k = 0; k < TOPFILES; k++)
+			if (s->top[k] == FR_NONE ||
+			    file_before(fid, *n, s->top[k], s->topn[k]))
+				break;
+		if (k == TOPFILES)
+			continue;
+		memmove(&s->top[k + 1], &s->top[k],
+		    (TOPFILES - 1 - k) * sizeof s->top[0]);
+		memmove(&s->topn[k + 1], &s->topn[k],
+		    (TOPFILES - 1 - k) * sizeof s->topn[0]);
+		s->top[k] = fid;
+		s->topn[k] = *n;
+	}
+}
+
+static const struct rk_report *sort_rp;
+
+/* count desc, distinct files desc, user asc: the documented order. */
+static int
+rank_cmp(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	const struct ustat *x = &sort_rp->u[a], *y = &sort_rp->u[b];
+	const char *na, *nb;
+	size_t la, lb;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	if (x->nfiles != y->nfiles)
+		return x->nfiles > y->nfiles ? -1 : 1;
+	na = fr_user_name(a, &la);
+	nb = fr_user_name(b, &lb);
+	return name_cmp(na, la, nb, lb);
+}
+
+static void
+append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		*cap = (*len + n + 1) * 2;
+		*buf = xrealloc(*buf, *cap);
+	}
+	memcpy(*buf + *len, s, n);
+	*len += n;
+}
+
+unsigned long
+rk_write(struct rk_report *rp, struct rec_writer *w, int with_dept,
+    long long top)
+{
+	const char *cols[8];
+	uint32_t *order;
+	size_t n = 0, i;
+	int nc = 0, c_dept = -1;
+	long long rank = 0;
+	unsigned long rows = 0;
+	char *cell = NULL;
+	size_t cap = 0;
+
+	cols[nc++] = "rank";
+	cols[nc++] = "user";
+	if (with_dept)
+		cols[c_dept = nc++] = "dept";
+	cols[nc++] = "count";
+	cols[nc++] = "files";
+	cols[nc++] = "first";
+	cols[nc++] = "last";
+	cols[nc++] = "top_files";
+	rec_header(w, cols, nc);
+
+	top_files(rp);
+	order = xreallocarray(NULL, rp->nu ? rp->nu : 1, sizeof *order);
+	for (i = 0; i < rp->nu; i++)
+		if (rp->u[i].count > 0)
+			order[n++] = (uint32_t)i;
+	sort_rp = rp;
+	qsort(order, n, sizeof *order, rank_cmp);
+
+	for (i = 0; i < n; i++) {
+		const struct ustat *s = &rp->u[order[i]];
+		const struct fr_user *u = fr_user_get(order[i]);
+		char tbuf[TM_STRLEN];
+		const char *name;
+		size_t len, clen = 0;
+		int col = 0;
+
+		/* competition ranking: equal count and files share a rank */
+		if (i == 0 || s->count != rp->u[order[i - 1]].count ||
+		    s->nfiles != rp->u[order[i - 1]].nfiles)
+			rank = (long long)i + 1;
+		if (top > 0 && rank > top)
+			break;
+		rec_set_num(w, col++, rank);
+		name = fr_user_name(order[i], &len);
+		rec_set(w, col++, name, len);
+		if (c_dept >= 0) {
+			if (u->dept)
+				rec_set(w, col, u->dept, u->deptlen);
+			col++;
+		}
+		rec_set_num(w, col++, (long long)s->count);
+		rec_set_num(w, col++, (long long)s->nfiles);
+		rec_set_copy(w, col++, tbuf, tm_format(s->first, tbuf));
+		rec_set_copy(w, col++, tbuf, tm_format(s->last, tbuf));
+		for (int k = 0; k < TOPFILES && s->top[k] != FR_NONE; k++) {
+			char num[24];
+			int nl = snprintf(num, sizeof num, "%llu ",
+			    (unsigned long long)s->topn[k]);
+
+			if (k > 0)
+				append(&cell, &clen, &cap, " | ", 3);
+			append(&cell, &clen, &cap, num, (size_t)nl);
+			name = fr_file_name(s->top[k], &len);
+			append(&cell, &clen, &cap, name, len);
+		}
+		if (clen > 0)
+			rec_set_copy(w, col, cell, clen);
+		rec_emit(w);
+		rows++;
+	}
+	free(cell);
+	free(order);
+	return rows;
+}
