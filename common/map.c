@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,8 +16,28 @@
 
 struct entry {
 	uint32_t	klen;
-	uint32_t	pad;
+	uint32_t	cls;		/* size class in the pool, or BIG */
 	/* value (valsize bytes, 8-aligned), then the key bytes */
+};
+
+/*
+ * Entries up to POOL_MAX bytes come from 2 MiB chunks (on huge pages when
+ * the kernel allows), with a free list per 16-byte size class: no malloc
+ * header per entry, and entries made together sit together.
+ */
+#define POOL_CHUNK	(2u << 20)
+#define POOL_MAX	512
+#define NCLASS		(POOL_MAX / 16)
+#define BIG		UINT32_MAX
+
+struct chunk {
+	struct chunk	*next;
+	size_t		 used;
+	/* bytes follow, 16-aligned */
+};
+
+struct freeent {
+	struct freeent	*next;
 };
 
 struct slot {
@@ -30,7 +51,72 @@ struct map {
 	size_t		 count;
 	size_t		 valsize;	/* rounded up to 8 */
 	size_t		 keybytes;	/* sum of key lengths, for map_bytes */
+	size_t		 entbytes;	/* bytes of entries in use */
+	struct chunk	*chunks;
+	struct freeent	*freelist[NCLASS];
 };
+
+static void *
+chunk_new(void)
+{
+	void *p;
+
+	if (posix_memalign(&p, POOL_CHUNK, POOL_CHUNK) != 0)
+		p = xmalloc(POOL_CHUNK);
+	else
+		madvise(p, POOL_CHUNK, MADV_HUGEPAGE);
+	return p;
+}
+
+static struct entry *
+entry_alloc(struct map *m, size_t size)
+{
+	size_t cls, rounded = (size + 15) & ~(size_t)15;
+	struct entry *e;
+
+	if (rounded > POOL_MAX) {
+		e = xmalloc(size);
+		e->cls = BIG;
+		m->entbytes += size + 16;
+		return e;
+	}
+	cls = rounded / 16 - 1;
+	if (m->freelist[cls] != NULL) {
+		e = (struct entry *)m->freelist[cls];
+		m->freelist[cls] = m->freelist[cls]->next;
+	} else {
+		struct chunk *c = m->chunks;
+		size_t hdr = (sizeof *c + 15) & ~(size_t)15;
+
+		if (c == NULL || c->used + rounded > POOL_CHUNK) {
+			c = chunk_new();
+			c->next = m->chunks;
+			c->used = hdr;
+			m->chunks = c;
+		}
+		e = (struct entry *)((char *)c + c->used);
+		c->used += rounded;
+	}
+	e->cls = (uint32_t)cls;
+	m->entbytes += rounded;
+	return e;
+}
+
+static void
+entry_free(struct map *m, struct entry *e)
+{
+	struct freeent *f;
+
+	if (e->cls == BIG) {
+		m->entbytes -= sizeof *e + m->valsize + e->klen + 16;
+		free(e);
+		return;
+	}
+	m->entbytes -= (e->cls + 1) * 16;
+	f = (struct freeent *)e;
+	f->next = m->freelist[e->cls];
+	m->freelist[e->cls] = f;
+}
 
 static uint64_t seed0, seed1;
 
@@ -89,6 +175,27 @@ hash_bytes(const void *p, size_t n)
 	return h ? h : 1;	/* 0 marks an empty slot */
 }
 
+/*
+ * slots_alloc: a zeroed index.  Big ones are asked for on huge pages:
+ * lookups land at random places, and with 4 KiB pages most of them would
+ * also miss the TLB.
+ */
+static struct slot *
+slots_alloc(size_t n)
+{
+	size_t bytes = n * sizeof(struct slot);
+	const size_t huge = 2u << 20;
+	void *p;
+
+	if (bytes < huge)
+		return xcalloc(n, sizeof(struct slot));
+	if (posix_memalign(&p, huge, bytes) != 0)
+		return xcalloc(n, sizeof(struct slot));
+	madvise(p, bytes, MADV_HUGEPAGE);
+	memset(p, 0, bytes);
+	return p;
+}
+
 struct map *
 map_new(size_t valsize)
 {
@@ -96,7 +203,7 @@ map_new(size_t valsize)
 
 	m->valsize = (valsize + 7) & ~(size_t)7;
 	m->mask = 15;
-	m->slots = xcalloc(m->mask + 1, sizeof *m->slots);
+	m->slots = slots_alloc(m->mask + 1);
 	return m;
 }
 
@@ -116,12 +223,21 @@ void
 map_clear(struct map *m)
 {
 	for (size_t i = 0; i <= m->mask; i++) {
-		free(m->slots[i].e);
+		if (m->slots[i].hash && m->slots[i].e->cls == BIG)
+			free(m->slots[i].e);
 		m->slots[i].e = NULL;
 		m->slots[i].hash = 0;
 	}
+	while (m->chunks != NULL) {
+		struct chunk *c = m->chunks;
+
+		m->chunks = c->next;
+		free(c);
+	}
+	memset(m->freelist, 0, sizeof m->freelist);
 	m->count = 0;
 	m->keybytes = 0;
+	m->entbytes = 0;
 }
 
 void
@@ -165,7 +281,7 @@ rehash(struct map *m)
 	struct slot *old = m->slots;
 
 	m->mask = oldn * 2 - 1;
-	m->slots = xcalloc(m->mask + 1, sizeof *m->slots);
+	m->slots = slots_alloc(m->mask + 1);
 	for (size_t i = 0; i < oldn; i++) {
 		size_t j;
 
@@ -197,9 +313,8 @@ map_put(struct map *m, const void *key, size_t klen, int *isnew)
 		rehash(m);
 		s = find(m, key, klen, h);
 	}
-	e = xmalloc(sizeof *e + m->valsize + klen);
+	e = entry_alloc(m, sizeof *e + m->valsize + klen);
 	e->klen = (uint32_t)klen;
-	e->pad = 0;
 	memset(entry_val(e), 0, m->valsize);
 	memcpy(entry_key(m, e), key, klen);
 	s->hash = h;
@@ -221,7 +336,7 @@ map_del(struct map *m, const void *key, size_t klen)
 	if (s->hash == 0)
 		return 0;
 	m->keybytes -= s->e->klen;
-	free(s->e);
+	entry_free(m, s->e);
 	m->count--;
 	/* Backward-shift: move later members of the run into the hole. */
 	i = (size_t)(s - m->slots);
@@ -248,11 +363,7 @@ map_count(const struct map *m)
 size_t
 map_bytes(const struct map *m)
 {
-	/* malloc adds about 8 bytes and rounds to 16. */
-	size_t per = (sizeof(struct entry) + m->valsize + 8 + 15) & ~15u;
-
-	return (m->mask + 1) * sizeof(struct slot) + m->count * per +
-	    m->keybytes;
+	return (m->mask + 1) * sizeof(struct slot) + m->entbytes;
 }
 
 void *

@@ -6,7 +6,8 @@
  * attacker who writes log lines cannot aim collisions at us.
  *
  * Memory per entry: one 16-byte slot in the index (kept under 3/4 full),
- * plus one allocation of 8 + valsize + klen bytes rounded by malloc.
+ * plus 8 + valsize + klen bytes rounded up to 16 from a pool of 2 MiB
+ * chunks (entries over 512 bytes come from malloc).
  */
 #ifndef KZ_MAP_H
 #define KZ_MAP_H

@@ -287,20 +287,41 @@ csv_record(int c, void *data)
 	r->csv_done = 1;
 }
 
-/* split_fast: the common case, a line of printable ASCII, no quotes. */
+/* Byte classes for the fast path: 1 comma, 2 a byte that sends the line
+ * to libcsv (quote, control, DEL, non-ASCII), 0 anything else. */
+static unsigned char byteclass[256];
+
 static void
+byteclass_init(void)
+{
+	for (int c = 0; c < 256; c++)
+		byteclass[c] = c == ',' ? 1 :
+		    (c < 0x20 || c >= 0x7f || c == '"') ? 2 : 0;
+}
+
+/*
+ * split_fast: the common case, a line of printable ASCII without quotes,
+ * split on commas in one pass over a copy of the line.  Returns 0, or -1
+ * when the line needs libcsv after all.
+ */
+static int
 split_fast(struct rec_reader *r, const char *p, size_t n)
 {
+	const unsigned char *s;
 	size_t i, start = 0;
 	int nf = 0, ncols = r->ncols;
 
 	grow(&r->fbuf, &r->fcap, n + 1);
 	memcpy(r->fbuf, p, n);
 	r->fbuf[n] = '\0';
-	r->flen = n + 1;
+	s = (const unsigned char *)r->fbuf;
 	for (i = 0; i < n; i++) {
-		if (r->fbuf[i] != ',')
+		unsigned char k = byteclass[s[i]];
+
+		if (k == 0)
 			continue;
+		if (k == 2)
+			return -1;
 		if (nf < ncols) {
 			r->off[nf] = start;
 			r->len[nf] = i - start;
@@ -313,21 +334,10 @@ split_fast(struct rec_reader *r, const char *p, size_t n)
 		r->off[nf] = start;
 		r->len[nf] = n - start;
 	}
+	r->flen = n + 1;
 	r->nf = nf + 1;
 	r->toomany = r->nf > ncols;
-}
-
-/* is_plain: only printable ASCII and no double quote. */
-static int
-is_plain(const char *p, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] < 0x20 || s[i] >= 0x7f || s[i] == '"')
-			return 0;
-	return 1;
+	return 0;
 }
 
 enum { GOT_REC = 1, GOT_EOF = 0, GOT_ERR = -1, GOT_BAD = -2, GOT_SKIP = -3 };
@@ -364,10 +374,10 @@ read_record(struct rec_reader *r, const char **why)
 	r->nf = 0;
 	r->toomany = 0;
 	r->flen = 0;
-	if (r->ncols > 0 && is_plain(p, n)) {
-		split_fast(r, p, n);
+	if (r->ncols > 0 && split_fast(r, p, n) == 0)
 		goto check;
-	}
+	r->nf = 0;
+	r->flen = 0;
 	csv_init(&r->csv, 0);
 	r->csv_done = 0;
 	for (;;) {
@@ -501,6 +511,8 @@ rec_open(char *const paths[], int n)
 {
 	struct rec_reader *r = xcalloc(1, sizeof *r);
 
+	if (byteclass[','] == 0)
+		byteclass_init();
 	r->paths = (char **)paths;
 	r->npaths = n;
 	r->max = REC_MAX_DEFAULT;

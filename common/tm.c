@@ -177,10 +177,24 @@ tm_parse(const char *s, size_t n, int local, int64_t *ms)
 		return -1;
 	if (p.sec == 60)
 		p.sec = 59;	/* a leap second: keep it in its minute */
-	if (!have_off && local)
+	if (!have_off && local) {
 		*ms = tm_from_local(&p);
-	else
-		*ms = tm_make(&p) - (int64_t)off * 1000;
+	} else {
+		/* Records come in time order: most share the previous
+		 * one's date, so remember its day number. */
+		static int c_year = -1, c_mon, c_day;
+		static int64_t c_days;
+
+		if (p.year != c_year || p.mon != c_mon || p.day != c_day) {
+			c_days = tm_days_from_civil(p.year, p.mon, p.day);
+			c_year = p.year;
+			c_mon = p.mon;
+			c_day = p.day;
+		}
+		*ms = c_days * MS_PER_DAY + ((int64_t)p.hour * 3600 +
+		    p.min * 60 + p.sec) * 1000 + p.msec -
+		    (int64_t)off * 1000;
+	}
 	return 0;
 }
 
