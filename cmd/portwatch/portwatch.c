@@ -1,0 +1,976 @@
+/* portwatch: outbound traffic to ports an organisation should not see. */
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <maxminddb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "det.h"
+#include "ip.h"
+#include "map.h"
+#include "opt.h"
+#include "rec.h"
+#include "tm.h"
+#include "util.h"
+
+#define SYNOPSIS "[-ehuV] [-a FILE] [-b FILE] [-c LIST] [-d DB] " \
+	"[-f FILE] [-g DUR] [-H DUR] [-i LIST] [-L DUR] [-n N] [-p LIST] " \
+	"[-W DUR] [-w COND]... [-x ROLES] [-z ZONE] [FILE...]"
+#define PURPOSE "Alert on outbound traffic to watched, rare or " \
+	"unwanted ports."
+
+#define GAP_DEFAULT	(60 * 60 * 1000LL)		/* 1h */
+#define HORIZON_DEFAULT	(7 * 24 * 60 * 60 * 1000LL)	/* 7d */
+#define RARE_HOSTS_DEFAULT 2
+/* Ports are learned per protocol: 3 protocols of 65536 ports. */
+#define RARE_MAXKEYS	(3 * 65536)
+/* Hosts remembered in all for the rare check (16 bytes each plus the
+ * window's bookkeeping): with the default 2 hosts every port fits. */
+#define RARE_MAXVALS	(1u << 20)
+
+static const struct optdef opts[] = {
+	DET_OPT_ASSETS,
+	{ "baseline", 'b', required_argument, "FILE",
+	  "tally -k dport,proto --distinct src output of earlier days" },
+	{ "common", 'c', required_argument, "LIST",
+	  "ports never rare (default: the common services)" },
+	{ "db", 'd', required_argument, "DB",
+	  "country database for --where cc= (instead of dst_cc)" },
+	DET_OPT_EXIT,
+	{ "ports-file", 'f', required_argument, "FILE",
+	  "watched ports from a CSV file (port,proto,rule,reason)" },
+	DET_OPT_GAP,
+	{ "horizon", 'H', required_argument, "DUR",
+	  "how long a host's use of a port counts (default 7d)" },
+	DET_OPT_HELP,
+	{ "irc-ports", 'i', required_argument, "LIST",
+	  "IRC ports (default 6660-6669,6697,7000/tcp)" },
+	DET_OPT_LATENESS,
+	{ "rare-hosts", 'n', required_argument, "N",
+	  "a port used by at most N inside hosts is rare (default 2; 0 off)" },
+	{ "ports", 'p', required_argument, "LIST",
+	  "watched backdoor and bot ports (default: see the man page)" },
+	DET_OPT_LINEBUF,
+	DET_OPT_VERSION,
+	{ "warmup", 'W', required_argument, "DUR",
+	  "learn ports but raise no rare alert for DUR (default 0)" },
+	{ "where", 'w', required_argument, "COND",
+	  "alert on 'dport=LIST proto=P cc=LIST' (repeatable)" },
+	{ "exempt", 'x', required_argument, "ROLES",
+	  "sources with these roles are not checked (default scanner)" },
+	DET_OPT_TZ,
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+/* Protocols as the ports tables know them; a port entry names a set. */
+enum { P_OTHER, P_TCP, P_UDP, P_N };
+#define PM_TCP	(1u << P_TCP)
+#define PM_UDP	(1u << P_UDP)
+#define PM_ANY	(PM_TCP | PM_UDP | (1u << P_OTHER))
+
+static const char *const proto_name[P_N] = { "", "tcp", "udp" };
+
+/* A watched port: the rule it raises and why it is watched. */
+struct watch {
+	int		 irc;		/* portwatch.irc, else .watched */
+	char		*reason;	/* escaped text, may be "" */
+};
+
+/*
+ * The default watch list (man page, WATCHED PORTS): ports that well-known
+ * backdoors, worms and DDoS kits listen on or call home to.  Ports also
+ * used by ordinary software (3128, 5900, 8080) are left out on purpose:
+ * they belong in --where conditions or the rare check.
+ */
+static const struct {
+	const char *ports, *reason;
+} default_watch[] = {
+	{ "1243/tcp", "SubSeven backdoor" },
+	{ "1524/tcp", "ingreslock root shell left by worms and exploits" },
+	{ "2745/tcp", "Bagle worm backdoor" },
+	{ "3127/tcp", "MyDoom worm backdoor" },
+	{ "3410/tcp", "OptixPro backdoor" },
+	{ "4444/tcp", "Blaster worm shell and Metasploit reverse shell" },
+	{ "5554/tcp", "Sasser worm FTP server" },
+	{ "8866/tcp", "Bagle.B worm backdoor" },
+	{ "9898/tcp", "Dabber worm backdoor" },
+	{ "9996/tcp", "Sasser worm remote shell" },
+	{ "12345-12346/tcp", "NetBus backdoor" },
+	{ "16660/tcp", "Stacheldraht DDoS handler" },
+	{ "20034/tcp", "NetBus 2 Pro backdoor" },
+	{ "27374/tcp", "SubSeven backdoor" },
+	{ "27444/udp", "Trin00 DDoS agent" },
+	{ "27665/tcp", "Trin00 DDoS master" },
+	{ "31335/udp", "Trin00 DDoS agent to master" },
+	{ "31337/tcp,31337/udp", "Back Orifice backdoor" },
+	{ "54320-54321/tcp", "Back Orifice 2000 backdoor" },
+	{ "65000/tcp", "Stacheldraht DDoS agent" },
+};
+#define IRC_DEFAULT	"6660-6669/tcp,6697/tcp,7000/tcp"
+#define COMMON_DEFAULT	"20-22/tcp,25/tcp,53,80/tcp,110/tcp,123/udp," \
+	"143/tcp,443,465/tcp,587/tcp,853/tcp,993/tcp,995/tcp"
+
+/* A --where condition: every term given must hold. */
+struct where {
+	char		*text;		/* as given, escaped for the detail */
+	uint8_t		*ports;		/* 65536 flags, NULL: any port */
+	unsigned	 pmask;		/* protocols, PM_ANY if not given */
+	char		(*cc)[3];	/* country codes, NULL: any */
+	size_t		 ncc;
+	int		 cc_not;	/* cc=!LIST: any known country but */
+};
+
+/* One event as det orders it. */
+struct pev {
+	struct ip_addr	 src, dst;
+	uint16_t	 dport;
+	uint8_t		 proto;		/* P_* */
+	uint8_t		 blocked;	/* the device stopped it */
+	char		 cc[3];		/* dst country, "" unknown */
+	char		*host, *user;	/* NULL unless a candidate */
+};
+
+/* The episode key: (src, dst, dport) and the protocol, so 53/udp and
+ * 53/tcp are separate episodes. */
+struct pkey {
+	uint8_t		 src[16], dst[16];
+	uint8_t		 port[2];
+	uint8_t		 proto;
+};
+#define PKEY_LEN	35
+
+/* Per-episode data for the closed record's detail. */
+struct pep {
+	uint64_t	 blocked;
+	uint32_t	 what;		/* watch index or where index */
+	uint32_t	 hosts;		/* rare: inside hosts on the port */
+	char		 cc[3];
+};
+
+struct pw {
+	struct det	*det;
+	struct det_check *c_irc, *c_watched, *c_rare, *c_where;
+	/* watch[proto][port]: index + 1 into watches, 0 none */
+	uint16_t	*watch[P_N];
+	struct watch	*watches;
+	size_t		 nwatches;
+	uint8_t		*common[P_N];	/* never rare */
+	uint8_t		*baseline[P_N];	/* common according to --baseline */
+	struct where	*wheres;
+	size_t		 nwheres;
+	char		**exempt;
+	struct det_win	*rare;
+	long long	 rare_hosts;
+	int64_t		 horizon, warmup, t0;
+};
+
+static uint8_t *
+port_flags(void)
+{
+	return xcalloc(65536, 1);
+}
+
+static unsigned
+proto_code(const char *s, size_t n)
+{
+	if (n == 3 && strncasecmp(s, "tcp", 3) == 0)
+		return P_TCP;
+	if (n == 3 && strncasecmp(s, "udp", 3) == 0)
+		return P_UDP;
+	return P_OTHER;
+}
+
+/*
+ * parse_ports: "PORT[-PORT][/PROTO]" items separated by commas; fn is
+ * called for each port range and protocol mask.  Returns -1 on a bad item
+ * (the message names it).
+ */
+static int
+parse_ports(const char *what, const char *list,
+    void (*fn)(void *, unsigned, unsigned, unsigned), void *arg)
+{
+	char **items = strv_split(list, ',', NULL);
+	int bad = 0;
+
+	for (char **it = items; *it != NULL && !bad; it++) {
+		char *item = *it, *slash, *dash;
+		long long lo, hi;
+		unsigned pmask = PM_ANY;
+
+		if (*item == '\0')
+			continue;
+		if ((slash = strchr(item, '/')) != NULL) {
+			*slash++ = '\0';
+			if (strcasecmp(slash, "tcp") == 0)
+				pmask = PM_TCP;
+			else if (strcasecmp(slash, "udp") == 0)
+				pmask = PM_UDP;
+			else {
+				warnx("%s: '%s': protocol must be tcp or udp",
+				    what, slash);
+				bad = 1;
+				break;
+			}
+		}
+		if ((dash = strchr(item, '-')) != NULL)
+			*dash++ = '\0';
+		if (parse_num_span(item, strlen(item), 0, 65535, &lo) != 0 ||
+		    parse_num_span(dash ? dash : item, strlen(dash ? dash :
+		    item), 0, 65535, &hi) != 0 ||
+		    hi < lo) {
+			warnx("%s: '%s%s%s': not a port or port range", what,
+			    item, dash ? "-" : "", dash ? dash : "");
+			bad = 1;
+			break;
+		}
+		fn(arg, (unsigned)lo, (unsigned)hi, pmask);
+	}
+	strv_free(items);
+	return bad ? -1 : 0;
+}
+
+struct watch_add {
+	struct pw	*pw;
+	int		 irc;
+	const char	*reason;
+	int		 done;		/* the watches entry exists */
+};
+
+static void
+watch_range(void *arg, unsigned lo, unsigned hi, unsigned pmask)
+{
+	struct watch_add *wa = arg;
+	struct pw *pw = wa->pw;
+
+	if (!wa->done) {
+		if (pw->nwatches >= 65535)
+			errx(EXIT_ERROR, "too many watched port entries");
+		pw->watches = xreallocarray(pw->watches, pw->nwatches + 1,
+		    sizeof *pw->watches);
+		pw->watches[pw->nwatches].irc = wa->irc;
+		pw->watches[pw->nwatches].reason = xstrdup(wa->reason);
+		pw->nwatches++;
+		wa->done = 1;
+	}
+	for (unsigned p = 0; p < P_N; p++) {
+		if (!(pmask & (1u << p)))
+			continue;
+		for (unsigned port = lo; port <= hi; port++)
+			pw->watch[p][port] = (uint16_t)pw->nwatches;
+	}
+}
+
+/* watch_clear: forget the IRC (irc 1) or the other (irc 0) watches. */
+static void
+watch_clear(struct pw *pw, int irc)
+{
+	for (unsigned p = 0; p < P_N; p++)
+		for (unsigned port = 0; port < 65536; port++) {
+			uint16_t i = pw->watch[p][port];
+
+			if (i != 0 && pw->watches[i - 1].irc == irc)
+				pw->watch[p][port] = 0;
+		}
+}
+
+static void
+watch_list(struct pw *pw, const char *what, const char *list, int irc,
+    const char *reason)
+{
+	struct watch_add wa = { pw, irc, reason, 0 };
+
+	if (parse_ports(what, list, watch_range, &wa) != 0)
+		exit(EXIT_ERROR);
+}
+
+/*
+ * watch_file: --ports-file, a CSV with a header: port (N or N-M, required),
+ * proto (tcp, udp, empty for both), rule (irc or watched; empty watched),
+ * reason (free text for the alert's detail).
+ */
+static void
+watch_file(struct pw *pw, const char *path)
+{
+	char *paths[1] = { (char *)path };
+	struct rec_reader *r;
+	int cport, cproto, crule, creason, rc, bad = 0;
+
+	if ((r = rec_open(paths, 1)) == NULL)
+		exit(EXIT_ERROR);
+	if ((cport = rec_col(r, "port")) < 0)
+		errx(EXIT_ERROR, "%s: missing column 'port'", path);
+	cproto = rec_col(r, "proto");
+	crule = rec_col(r, "rule");
+	creason = rec_col(r, "reason");
+	while ((rc = rec_next(r)) == 1) {
+		const char *port = rec_get(r, cport, NULL);
+		const char *proto = rec_get(r, cproto, NULL);
+		const char *rule = rec_get(r, crule, NULL);
+		char *item, where[64];
+		int irc;
+
+		if (*rule == '\0' || strcmp(rule, "watched") == 0)
+			irc = 0;
+		else if (strcmp(rule, "irc") == 0)
+			irc = 1;
+		else {
+			warnx("%s:%lu: rule '%s' must be irc or watched", path,
+			    rec_line(r), rule);
+			bad = 1;
+			continue;
+		}
+		if (strchr(port, ',') != NULL) {
+			warnx("%s:%lu: one port or range per line", path,
+			    rec_line(r));
+			bad = 1;
+			continue;
+		}
+		if (asprintf(&item, "%s%s%s", port, *proto ? "/" : "",
+		    proto) < 0)
+			errx(EXIT_ERROR, "out of memory");
+		snprintf(where, sizeof where, "%s:%lu", path, rec_line(r));
+		{
+			struct watch_add wa = { pw, irc,
+			    rec_get(r, creason, NULL), 0 };
+
+			if (parse_ports(where, item, watch_range, &wa) != 0)
+				bad = 1;
+		}
+		free(item);
+	}
+	if (rc < 0 || rec_status(r) != 0)
+		bad = 1;
+	rec_close(r);
+	if (bad)
+		exit(EXIT_ERROR);
+}
+
+static void
+flag_range(void *arg, unsigned lo, unsigned hi, unsigned pmask)
+{
+	uint8_t **flags = arg;
+
+	for (unsigned p = 0; p < P_N; p++)
+		if (pmask & (1u << p))
+			for (unsigned port = lo; port <= hi; port++)
+				flags[p][port] = 1;
+}
+
+static void
+flag_one(void *arg, unsigned lo, unsigned hi, unsigned pmask)
+{
+	uint8_t *flags = arg;
+
+	(void)pmask;
+	for (unsigned port = lo; port <= hi; port++)
+		flags[port] = 1;
+}
+
+/*
+ * where_parse: "dport=LIST proto=P cc=LIST": terms separated by blanks,
+ * each KEY=VALUE; cc=!LIST means any known country except those.
+ */
+static void
+where_parse(struct pw *pw, const char *text)
+{
+	struct where *w;
+	char *copy = xstrdup(text), *save = NULL, *term;
+	size_t len = 0, cap = 0;
+	int nterms = 0;
+
+	pw->wheres = xreallocarray(pw->wheres, pw->nwheres + 1,
+	    sizeof *pw->wheres);
+	w = &pw->wheres[pw->nwheres++];
+	memset(w, 0, sizeof *w);
+	w->pmask = PM_ANY;
+	w->text = NULL;
+	rec_escape(&w->text, &len, &cap, text, strlen(text));
+	w->text = xrealloc(w->text, len + 1);
+	w->text[len] = '\0';
+	for (term = strtok_r(copy, " \t", &save); term != NULL;
+	    term = strtok_r(NULL, " \t", &save)) {
+		char *val = strchr(term, '=');
+
+		if (val == NULL)
+			errx(EXIT_ERROR, "--where: '%s': want KEY=VALUE", term);
+		*val++ = '\0';
+		nterms++;
+		if (strcmp(term, "dport") == 0) {
+			if (w->ports == NULL)
+				w->ports = port_flags();
+			if (parse_ports("--where dport", val, flag_one,
+			    w->ports) != 0)
+				exit(EXIT_ERROR);
+		} else if (strcmp(term, "proto") == 0) {
+			if (strcasecmp(val, "tcp") == 0)
+				w->pmask = PM_TCP;
+			else if (strcasecmp(val, "udp") == 0)
+				w->pmask = PM_UDP;
+			else
+				errx(EXIT_ERROR, "--where: proto '%s': want "
+				    "tcp or udp", val);
+		} else if (strcmp(term, "cc") == 0) {
+			char **v;
+			size_t n;
+
+			if (*val == '!') {
+				w->cc_not = 1;
+				val++;
+			}
+			v = strv_split(val, ',', &n);
+			w->cc = xreallocarray(NULL, n, sizeof *w->cc);
+			for (size_t i = 0; i < n; i++) {
+				if (strlen(v[i]) != 2)
+					errx(EXIT_ERROR, "--where: cc '%s': "
+					    "want two-letter codes", v[i]);
+				w->cc[i][0] = (char)(v[i][0] & ~0x20);
+				w->cc[i][1] = (char)(v[i][1] & ~0x20);
+				w->cc[i][2] = '\0';
+			}
+			w->ncc = n;
+			strv_free(v);
+		} else
+			errx(EXIT_ERROR, "--where: unknown key '%s' (dport, "
+			    "proto or cc)", term);
+	}
+	free(copy);
+	if (nterms == 0)
+		errx(EXIT_ERROR, "--where: empty condition");
+}
+
+static int
+where_match(const struct where *w, const struct pev *e)
+{
+	if (w->ports != NULL && !w->ports[e->dport])
+		return 0;
+	if (!(w->pmask & (1u << e->proto)))
+		return 0;
+	if (w->cc != NULL) {
+		int in = 0;
+
+		/* An unknown country never matches, negated or not: a
+		 * condition on countries is about known ones. */
+		if (e->cc[0] == '\0')
+			return 0;
+		for (size_t i = 0; i < w->ncc && !in; i++)
+			in = strcmp(w->cc[i], e->cc) == 0;
+		if (in == w->cc_not)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * baseline_load: earlier `tally -k dport,proto --distinct src` output: a
+ * port whose distinct_src is above the rare threshold is common from the
+ * start.  Without a proto column a row covers every protocol.
+ */
+static void
+baseline_load(struct pw *pw, const char *path)
+{
+	char *paths[1] = { (char *)path };
+	struct rec_reader *r;
+	int cport, cproto, cdist, rc, bad = 0;
+
+	if ((r = rec_open(paths, 1)) == NULL)
+		exit(EXIT_ERROR);
+	cport = rec_need(r, "dport");
+	cdist = rec_need(r, "distinct_src");
+	cproto = rec_col(r, "proto");
+	while ((rc = rec_next(r)) == 1) {
+		size_t n, pn;
+		const char *port = rec_get(r, cport, &n);
+		const char *dist;
+		const char *proto = rec_get(r, cproto, &pn);
+		long long p, d;
+
+		if (parse_num_span(port, n, 0, 65535, &p) != 0)
+			continue;	/* tally's empty-port row (ICMP) */
+		dist = rec_get(r, cdist, &n);
+		if (parse_num_span(dist, n, 0, LLONG_MAX, &d) != 0) {
+			warnx("%s:%lu: bad distinct_src '%s'", path,
+			    rec_line(r), dist);
+			bad = 1;
+			continue;
+		}
+		if (d <= pw->rare_hosts)
+			continue;
+		if (cproto < 0 || pn == 0) {
+			for (unsigned k = 0; k < P_N; k++)
+				pw->baseline[k][p] = 1;
+		} else
+			pw->baseline[proto_code(proto, pn)][p] = 1;
+	}
+	if (rc < 0 || rec_status(r) != 0)
+		bad = 1;
+	rec_close(r);
+	if (bad)
+		exit(EXIT_ERROR);
+}
+
+/* ---- the country database for --where cc= with -d ---- */
+
+static MMDB_s geodb;
+static int have_geodb;
+
+static void
+geodb_open(const char *path)
+{
+	int status;
+
+	errno = 0;
+	status = MMDB_open(path, MMDB_MODE_MMAP, &geodb);
+	if (status != MMDB_SUCCESS)
+		errx(EXIT_ERROR, "%s: %s%s%s", path, MMDB_strerror(status),
+		    errno ? ": " : "", errno ? strerror(errno) : "");
+	if (geodb.metadata.database_type == NULL ||
+	    (strcasestr(geodb.metadata.database_type, "Country") == NULL &&
+	    strcasestr(geodb.metadata.database_type, "City") == NULL))
+		errx(EXIT_ERROR, "%s: not a Country or City database", path);
+	have_geodb = 1;
+}
+
+/* geodb_cc: the country of a (private addresses have none). */
+static void
+geodb_cc(const struct ip_addr *a, char cc[3])
+{
+	struct sockaddr_storage ss;
+	MMDB_lookup_result_s res;
+	MMDB_entry_data_s ed;
+	int status;
+
+	cc[0] = '\0';
+	if (ip_is_private(a))
+		return;
+	memset(&ss, 0, sizeof ss);
+	if (ip_is4(a)) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, a->b + 12, 4);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, a->b, 16);
+	}
+	res = MMDB_lookup_sockaddr(&geodb, (struct sockaddr *)&ss, &status);
+	if (status != MMDB_SUCCESS || !res.found_entry)
+		return;
+	if ((MMDB_get_value(&res.entry, &ed, "country", "iso_code", NULL) !=
+	    MMDB_SUCCESS || !ed.has_data) &&
+	    (MMDB_get_value(&res.entry, &ed, "registered_country",
+	    "iso_code", NULL) != MMDB_SUCCESS || !ed.has_data))
+		return;
+	if (ed.type == MMDB_DATA_TYPE_UTF8_STRING && ed.data_size == 2) {
+		cc[0] = ed.utf8_string[0];
+		cc[1] = ed.utf8_string[1];
+		cc[2] = '\0';
+	}
+}
+
+/* ---- the checks ---- */
+
+static void
+make_key(struct pkey *k, const struct pev *e)
+{
+	memcpy(k->src, e->src.b, 16);
+	memcpy(k->dst, e->dst.b, 16);
+	k->port[0] = (uint8_t)(e->dport >> 8);
+	k->port[1] = (uint8_t)e->dport;
+	k->proto = e->proto;
+}
+
+static void
+port_text(char *buf, size_t n, unsigned port, unsigned proto)
+{
+	snprintf(buf, n, "%u%s%s", port, proto != P_OTHER ? "/" : "",
+	    proto_name[proto]);
+}
+
+/* describe: the episode's sentence; count and blocked as of now. */
+static char *
+describe(struct pw *pw, struct det_check *c, const struct pkey *k,
+    const struct pep *u, uint64_t count)
+{
+	char port[16], dst[IP_STRLEN], *s, *what = NULL;
+	struct ip_addr a;
+	unsigned p = ((unsigned)k->port[0] << 8) | k->port[1];
+	int rc;
+
+	memcpy(a.b, k->dst, 16);
+	ip_format(&a, dst);
+	port_text(port, sizeof port, p, k->proto);
+	if (c == pw->c_irc || c == pw->c_watched) {
+		const char *reason = pw->watches[u->what].reason;
+
+		rc = asprintf(&what, "%s port %s%s%s%s",
+		    c == pw->c_irc ? "IRC" : "watched", port,
+		    *reason ? " (" : "", reason, *reason ? ")" : "");
+	} else if (c == pw->c_rare)
+		rc = asprintf(&what, "rare port %s (%u inside host%s)", port,
+		    u->hosts, u->hosts == 1 ? "" : "s");
+	else
+		rc = asprintf(&what, "port %s matches where '%s'", port,
+		    pw->wheres[u->what].text);
+	if (rc < 0)
+		errx(EXIT_ERROR, "out of memory");
+	rc = asprintf(&s, "%s to %s%s%s%s; %llu of %llu blocked", what, dst,
+	    u->cc[0] ? " (" : "", u->cc, u->cc[0] ? ")" : "",
+	    (unsigned long long)u->blocked, (unsigned long long)count);
+	if (rc < 0)
+		errx(EXIT_ERROR, "out of memory");
+	free(what);
+	return s;
+}
+
+struct close_arg {
+	struct pw		*pw;
+	struct det_check	*c;
+};
+
+static void
+on_close(struct det_ep *ep, void *arg)
+{
+	struct close_arg *ca = arg;
+	size_t klen;
+	const struct pkey *k = det_ep_key(ep, &klen);
+	char *s = describe(ca->pw, ca->c, k, det_ep_udata(ep),
+	    det_ep_count(ep));
+
+	det_ep_detail(ep, "%s", s);
+	free(s);
+}
+
+/* contribute: one event of an episode of check c for e; opens it when
+ * none is open. */
+static void
+contribute(struct pw *pw, struct det_check *c, const struct pev *e,
+    int64_t t, uint32_t what, uint32_t hosts)
+{
+	struct pkey k;
+	struct det_ep *ep;
+	struct pep *u;
+
+	make_key(&k, e);
+	if ((ep = det_ep_touch(c, &k, PKEY_LEN, t)) == NULL) {
+		struct pep tmp;
+		struct det_alert al = { 0 };
+		char *detail;
+
+		memset(&tmp, 0, sizeof tmp);
+		tmp.what = what;
+		tmp.hosts = hosts;
+		tmp.blocked = e->blocked;
+		memcpy(tmp.cc, e->cc, sizeof tmp.cc);
+		detail = describe(pw, c, &k, &tmp, 1);
+		al.src = &e->src;
+		al.dst = &e->dst;
+		al.dport = e->dport;
+		al.host = e->host;
+		al.user = e->user;
+		al.detail = detail;
+		ep = det_ep_open(c, &k, PKEY_LEN, t, 1, t, &al);
+		free(detail);
+		u = det_ep_udata(ep);
+		*u = tmp;
+		return;
+	}
+	u = det_ep_udata(ep);
+	u->blocked += e->blocked;
+	if (u->cc[0] == '\0')
+		memcpy(u->cc, e->cc, sizeof u->cc);
+}
+
+static void
+process(struct det *d, void *evp, int64_t t, void *arg)
+{
+	struct pw *pw = arg;
+	struct pev *e = evp;
+	uint16_t wi;
+
+	(void)d;
+	if (pw->t0 == TM_NONE)
+		pw->t0 = t;
+	wi = pw->watch[e->proto][e->dport];
+	if (wi != 0)
+		contribute(pw, pw->watches[wi - 1].irc ? pw->c_irc :
+		    pw->c_watched, e, t, wi - 1, 0);
+	for (size_t i = 0; i < pw->nwheres; i++)
+		if (where_match(&pw->wheres[i], e)) {
+			contribute(pw, pw->c_where, e, t, (uint32_t)i, 0);
+			break;
+		}
+	/*
+	 * Rare: the port's inside users within the horizon, this host
+	 * included.  Watched and common ports have their own answer.
+	 */
+	if (pw->rare != NULL && wi == 0 && !pw->common[e->proto][e->dport] &&
+	    !pw->baseline[e->proto][e->dport]) {
+		uint8_t key[3] = { e->proto, (uint8_t)(e->dport >> 8),
+		    (uint8_t)e->dport };
+		size_t hosts = det_win_add(pw->rare, key, e->src.b, t, NULL);
+
+		if ((long long)hosts <= pw->rare_hosts &&
+		    t - pw->t0 >= pw->warmup)
+			contribute(pw, pw->c_rare, e, t, 0, (uint32_t)hosts);
+	}
+	free(e->host);
+	free(e->user);
+}
+
+/*
+ * candidate: the event could contribute to some check.  Only candidates
+ * enter the reorder buffer: outbound web and mail, the bulk of a log,
+ * cost a parse and a look-up here and nothing more.  What the checks see
+ * is still decided by event time alone, so replay equals live.
+ */
+static int
+candidate(const struct pw *pw, const struct pev *e)
+{
+	if (pw->watch[e->proto][e->dport] != 0)
+		return 1;
+	for (size_t i = 0; i < pw->nwheres; i++)
+		if (where_match(&pw->wheres[i], e))
+			return 1;
+	return pw->rare != NULL && !pw->common[e->proto][e->dport] &&
+	    !pw->baseline[e->proto][e->dport];
+}
+
+static int
+is_blocked(const char *s, size_t n)
+{
+	static const char *const verbs[] = { "deny", "drop", "reject",
+	    "block", NULL };
+
+	for (const char *const *v = verbs; *v != NULL; v++)
+		if (strlen(*v) == n && memcmp(*v, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+exempt(const struct pw *pw, const struct ip_addr *a)
+{
+	for (char **r = pw->exempt; *r != NULL; r++)
+		if (**r != '\0' && det_role(pw->det, a, *r))
+			return 1;
+	return 0;
+}
+
+/*
+ * portwatch watches outbound traffic from inside hosts to the outside
+ * for what an organisation should not see: IRC and known backdoor and bot
+ * ports, ports few inside hosts ever use, and operator conditions such as
+ * "8080/tcp to CN or KR".  One alert per episode of (src, dst, dport).
+ */
+int
+main(int argc, char *argv[])
+{
+	struct det_opts o;
+	struct pw pw;
+	struct rec_reader *r;
+	const char *baseline = NULL, *ports = NULL, *irc = NULL;
+	const char *common = COMMON_DEFAULT, *ports_file = NULL;
+	const char *geopath = NULL, *exempt_roles = "scanner";
+	char **wheres;
+	size_t nwheres = 0;
+	int c, rc, cts, csrc, cdst, cdport, cproto, caction, chost, cuser;
+	int ccc;
+	struct close_arg ca[4];
+
+	memset(&pw, 0, sizeof pw);
+	pw.rare_hosts = RARE_HOSTS_DEFAULT;
+	pw.horizon = HORIZON_DEFAULT;
+	pw.t0 = TM_NONE;
+	wheres = xcalloc(argc, sizeof *wheres);
+	det_opts_init(&o, SYNOPSIS, PURPOSE, opts);
+	while ((c = opt_next(argc, argv, opts)) != -1) {
+		if (det_opt(&o, c, optarg))
+			continue;
+		switch (c) {
+		case 'b':
+			baseline = optarg;
+			break;
+		case 'c':
+			common = optarg;
+			break;
+		case 'd':
+			geopath = optarg;
+			break;
+		case 'f':
+			ports_file = optarg;
+			break;
+		case 'H':
+			pw.horizon = opt_duration("--horizon", optarg);
+			if (pw.horizon <= 0)
+				errx(EXIT_ERROR, "--horizon: %s: must be "
+				    "positive", optarg);
+			break;
+		case 'i':
+			irc = optarg;
+			break;
+		case 'n':
+			pw.rare_hosts = opt_num("--rare-hosts", optarg, 0,
+			    1000);
+			break;
+		case 'p':
+			ports = optarg;
+			break;
+		case 'W':
+			pw.warmup = opt_duration("--warmup", optarg);
+			break;
+		case 'w':
+			wheres[nwheres++] = optarg;
+			break;
+		case 'x':
+			exempt_roles = optarg;
+			break;
+		default:
+			det_usage(&o);
+		}
+	}
+
+	for (unsigned p = 0; p < P_N; p++) {
+		pw.watch[p] = xcalloc(65536, sizeof *pw.watch[p]);
+		pw.common[p] = port_flags();
+		pw.baseline[p] = port_flags();
+	}
+	if (ports_file != NULL)
+		watch_file(&pw, ports_file);
+	else {
+		for (size_t i = 0; i < sizeof default_watch /
+		    sizeof default_watch[0]; i++)
+			watch_list(&pw, "--ports", default_watch[i].ports, 0,
+			    default_watch[i].reason);
+		watch_list(&pw, "--irc-ports", IRC_DEFAULT, 1, "");
+	}
+	if (ports != NULL) {
+		watch_clear(&pw, 0);
+		watch_list(&pw, "--ports", ports, 0, "");
+	}
+	if (irc != NULL) {
+		watch_clear(&pw, 1);
+		watch_list(&pw, "--irc-ports", irc, 1, "");
+	}
+	if (parse_ports("--common", common, flag_range, pw.common) != 0)
+		exit(EXIT_ERROR);
+	for (size_t i = 0; i < nwheres; i++)
+		where_parse(&pw, wheres[i]);
+	free(wheres);
+	if (baseline != NULL)
+		baseline_load(&pw, baseline);
+	if (geopath != NULL)
+		geodb_open(geopath);
+	pw.exempt = strv_split(exempt_roles, ',', NULL);
+
+	if ((r = rec_open(argv + optind, argc - optind)) == NULL)
+		return EXIT_ERROR;
+	cts = rec_need(r, "ts");
+	csrc = rec_need(r, "src");
+	cdst = rec_need(r, "dst");
+	cdport = rec_need(r, "dport");
+	cproto = rec_col(r, "proto");
+	caction = rec_col(r, "action");
+	chost = rec_col(r, "host");
+	cuser = rec_col(r, "user");
+	ccc = rec_col(r, "dst_cc");
+	if (!have_geodb && ccc < 0)
+		for (size_t i = 0; i < pw.nwheres; i++)
+			if (pw.wheres[i].cc != NULL)
+				errx(EXIT_ERROR, "%s: --where cc= needs a "
+				    "dst_cc column (run geoip first) or -d DB",
+				    rec_file(r));
+
+	pw.det = det_new(&o, sizeof(struct pev), process, &pw);
+	pw.c_irc = det_check(pw.det, "portwatch.irc", "high", GAP_DEFAULT,
+	    sizeof(struct pep));
+	pw.c_watched = det_check(pw.det, "portwatch.watched", "high",
+	    GAP_DEFAULT, sizeof(struct pep));
+	pw.c_rare = det_check(pw.det, "portwatch.rare", "low", GAP_DEFAULT,
+	    sizeof(struct pep));
+	pw.c_where = det_check(pw.det, "portwatch.where", "medium",
+	    GAP_DEFAULT, sizeof(struct pep));
+	ca[0] = (struct close_arg){ &pw, pw.c_irc };
+	ca[1] = (struct close_arg){ &pw, pw.c_watched };
+	ca[2] = (struct close_arg){ &pw, pw.c_rare };
+	ca[3] = (struct close_arg){ &pw, pw.c_where };
+	for (int i = 0; i < 4; i++)
+		det_check_on_close(ca[i].c, on_close, &ca[i]);
+	if (pw.rare_hosts > 0)
+		pw.rare = det_win_new(3, 16, pw.horizon,
+		    (size_t)pw.rare_hosts + 1, RARE_MAXKEYS, RARE_MAXVALS);
+
+	while ((rc = rec_next(r)) == 1) {
+		struct pev e;
+		int64_t t;
+		int port;
+		size_t n;
+		const char *s;
+
+		if (det_addr(r, csrc, &e.src) != 0 ||
+		    det_addr(r, cdst, &e.dst) != 0 ||
+		    (port = det_port(r, cdport)) < 0)
+			continue;
+		/* Outbound only: inside to outside. */
+		if (!det_inside(pw.det, &e.src) || det_inside(pw.det, &e.dst))
+			continue;
+		if (det_ts(pw.det, r, cts, &t) != 0)
+			continue;
+		if (exempt(&pw, &e.src))
+			continue;
+		e.dport = (uint16_t)port;
+		s = rec_get(r, cproto, &n);
+		e.proto = (uint8_t)proto_code(s, n);
+		s = rec_get(r, caction, &n);
+		e.blocked = (uint8_t)is_blocked(s, n);
+		e.cc[0] = '\0';
+		if (have_geodb)
+			geodb_cc(&e.dst, e.cc);
+		else if (ccc >= 0) {
+			s = rec_get(r, ccc, &n);
+			if (n == 2) {
+				memcpy(e.cc, s, 2);
+				e.cc[2] = '\0';
+			}
+		}
+		if (!candidate(&pw, &e))
+			continue;
+		s = rec_get(r, chost, &n);
+		e.host = n ? xstrndup(s, n) : NULL;
+		s = rec_get(r, cuser, &n);
+		e.user = n ? xstrndup(s, n) : NULL;
+		if (det_push(pw.det, t, &e) != 0) {
+			free(e.host);
+			free(e.user);
+		}
+	}
+	rc = det_finish(pw.det, rc < 0 ? EXIT_ERROR : rec_status(r));
+	rec_close(r);
+	if (pw.rare != NULL)
+		det_win_free(pw.rare);
+	for (unsigned p = 0; p < P_N; p++) {
+		free(pw.watch[p]);
+		free(pw.common[p]);
+		free(pw.baseline[p]);
+	}
+	for (size_t i = 0; i < pw.nwatches; i++)
+		free(pw.watches[i].reason);
+	free(pw.watches);
+	for (size_t i = 0; i < pw.nwheres; i++) {
+		free(pw.wheres[i].text);
+		free(pw.wheres[i].ports);
+		free(pw.wheres[i].cc);
+	}
+	free(pw.wheres);
+	strv_free(pw.exempt);
+	if (have_geodb)
+		MMDB_close(&geodb);
+	return rc;
+}
