@@ -28,7 +28,6 @@ LN_PARSE_FN(unbound_parse);
 LN_PARSE_FN(postfix_parse);
 LN_PARSE_FN(sendmail_parse);
 LN_PARSE_FN(exim_parse);
-LN_PARSE_FN(eximsys_parse);
 LN_PARSE_FN(sshd_parse);
 LN_PARSE_FN(dropbear_parse);
 void w3c_fini(struct ln_file *);
@@ -374,6 +373,66 @@ bracket_addr(const char *s, size_t n, struct span *addr, struct span *name,
 			return 1;
 		}
 		p = lb + 1;
+	}
+	return 0;
+}
+
+/* reply_code: the first three-digit SMTP reply code ("250 ", "554 ")
+ * in s, for the status column. */
+static inline int
+reply_code(struct span s, struct span *code)
+{
+	size_t i;
+
+	for (i = 0; i + 3 <= s.n; i++) {
+		if (s.p[i] >= '2' && s.p[i] <= '5' &&
+		    c_isdigit((unsigned char)s.p[i + 1]) &&
+		    c_isdigit((unsigned char)s.p[i + 2]) &&
+		    (i + 3 == s.n || s.p[i + 3] == ' ' || s.p[i + 3] == '-') &&
+		    (i == 0 || s.p[i - 1] == ' ' || s.p[i - 1] == '(')) {
+			*code = sp(s.p + i, 3);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * bare_tag: for a line without a usable envelope (journal exports, odd
+ * stamps: "host prog[pid]: msg", "STAMP [prog] msg"), the message after
+ * "tag[pid]: " or "[tag] " when that starts the line or follows a blank
+ * within its first 96 bytes.  Returns 1 and sets *msg.
+ */
+static inline int
+bare_tag(const char *s, size_t n, const char *tag, struct span *msg)
+{
+	size_t tl = strlen(tag), k;
+	const char *p = s, *e = s + n, *lim = s + (n < 96 ? n : 96), *q;
+
+	for (; p < lim; p++) {
+		if (p != s && p[-1] != ' ')
+			continue;
+		if (*p == '[' && (size_t)(e - p) > tl + 2 &&
+		    memcmp(p + 1, tag, tl) == 0 && p[tl + 1] == ']' &&
+		    p[tl + 2] == ' ') {
+			*msg = sp(p + tl + 3, (size_t)(e - p - tl - 3));
+			return 1;
+		}
+		if ((size_t)(e - p) <= tl || memcmp(p, tag, tl) != 0)
+			continue;
+		q = p + tl;
+		if (*q == '[') {
+			for (k = 1; q + k < e && c_isdigit((unsigned char)q[k]);
+			    k++)
+				;
+			if (q + k >= e || q[k] != ']')
+				continue;
+			q += k + 1;
+		}
+		if (e - q >= 2 && q[0] == ':' && q[1] == ' ') {
+			*msg = sp(q + 2, (size_t)(e - q - 2));
+			return 1;
+		}
 	}
 	return 0;
 }

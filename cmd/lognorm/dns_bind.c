@@ -162,8 +162,12 @@ int
 bind_parse(struct ln_file *f, const struct syslog_env *env, const char *msg,
     size_t n, struct ev *ev, const char **why)
 {
+	struct span m;
+
 	(void)f;
 	if (env != NULL && !sp_prefix(env->tag, "named"))
 		return LN_NO;
+	if (env == NULL && bare_tag(msg, n, "named", &m))
+		return bind_msg(m.p, m.n, ev, why);
 	return bind_msg(msg, n, ev, why);
 }
