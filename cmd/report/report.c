@@ -918,13 +918,23 @@ text_summary(FILE *fp, const char *title, const char *period,
 		size_t r = a->rows[i];
 		const struct table *t = &a->t;
 
-		fprintf(fp, "  %-8s %-24s %s src=%s dst=%s%s%s user=%s "
-		    "count=%s: %s\n", cell(t, r, a->c[A_SEV]),
-		    cell(t, r, a->c[A_RULE]), cell(t, r, a->c[A_FIRST]),
-		    cell(t, r, a->c[A_SRC]), cell(t, r, a->c[A_DST]),
-		    *cell(t, r, a->c[A_DPORT]) ? ":" : "",
-		    cell(t, r, a->c[A_DPORT]), cell(t, r, a->c[A_USER]),
-		    cell(t, r, a->c[A_COUNT]), cell(t, r, a->c[A_DETAIL]));
+		const char *dst = cell(t, r, a->c[A_DST]);
+		const char *dport = cell(t, r, a->c[A_DPORT]);
+
+		fprintf(fp, "  %-8s %-24s %s", cell(t, r, a->c[A_SEV]),
+		    cell(t, r, a->c[A_RULE]), cell(t, r, a->c[A_FIRST]));
+		/* only the fields the alert has, so a line stays short */
+		if (*cell(t, r, a->c[A_SRC]))
+			fprintf(fp, " src=%s", cell(t, r, a->c[A_SRC]));
+		if (*dst || *dport)
+			fprintf(fp, " dst=%s%s%s", *dst ? dst : "*",
+			    *dport ? ":" : "", dport);
+		if (*cell(t, r, a->c[A_HOST]))
+			fprintf(fp, " host=%s", cell(t, r, a->c[A_HOST]));
+		if (*cell(t, r, a->c[A_USER]))
+			fprintf(fp, " user=%s", cell(t, r, a->c[A_USER]));
+		fprintf(fp, " count=%s: %s\n", cell(t, r, a->c[A_COUNT]),
+		    cell(t, r, a->c[A_DETAIL]));
 	}
 	if (a->n > max_rows)
 		fprintf(fp, "  ... %zu more\n", a->n - max_rows);
