@@ -188,7 +188,8 @@ account(struct ln_driver *d, struct ln_file *f, int idx, int r,
 	case LN_OK:
 		st->lines++;
 		st->records++;
-		emit(d, env, line, n);
+		/* a format that parsed the whole line owns time and sensor */
+		emit(d, d->fmt[idx]->syslog ? env : NULL, line, n);
 		return 1;
 	case LN_SKIP:
 	case LN_HOLD:

@@ -142,7 +142,11 @@ ev_has(const struct ev *e, int col)
 const char *
 memmem_lit(const char *s, size_t n, const char *lit)
 {
-	return memmem(s, n, lit, strlen(lit));
+	size_t l = strlen(lit);
+
+	if (n < l || l == 0)
+		return l == 0 ? s : NULL;
+	return memmem(s, n, lit, l);
 }
 
 int

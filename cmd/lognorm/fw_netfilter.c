@@ -1,0 +1,233 @@
+/*
+ * netfilter: the kernel's LOG/NFLOG target text, as iptables, nftables,
+ * UFW, firewalld, SuSEfirewall, Shorewall and Proxmox write it:
+ *
+ *   [ 341.399450] PREFIX IN=eth0 OUT= MAC=.. SRC=a DST=b LEN=60 .. PROTO=TCP
+ *   SPT=1 DPT=2 ..
+ *
+ * The log prefix is free text set by the rule; it goes to sig and, when it
+ * names a verdict (DROP, REJECT, BLOCK, DENY, ACCEPT, ALLOW, ACC), to
+ * action.  This is the hottest parser (the benchmark's input): one pass
+ * over the fields, no allocation.
+ */
+#include <string.h>
+
+#include "fw.h"
+
+/* key_at: p starts a field key (start of message, or after ' ', ':' or
+ * ']'; Shorewall glues "DROP:IN=" together). */
+static int
+key_at(const char *msg, const char *p)
+{
+	return p == msg || p[-1] == ' ' || p[-1] == ':' || p[-1] == ']' ||
+	    p[-1] == ')';
+}
+
+static const char *
+find_key(const char *msg, const char *end, const char *key, size_t kl)
+{
+	const char *q = msg;
+
+	while (q < end && (q = memmem(q, (size_t)(end - q), key, kl)) != NULL) {
+		if (key_at(msg, q))
+			return q;
+		q += kl;
+	}
+	return NULL;
+}
+
+/* ci_has: s contains the upper-case word w, any case. */
+static int
+ci_has(struct span s, const char *w)
+{
+	size_t wl = strlen(w), i, j;
+
+	for (i = 0; i + wl <= s.n; i++) {
+		for (j = 0; j < wl; j++)
+			if ((s.p[i + j] & ~0x20) != w[j])
+				break;
+		if (j == wl)
+			return 1;
+	}
+	return 0;
+}
+
+static const char *
+verdict(struct span s)
+{
+	if (ci_has(s, "REJECT"))
+		return "reject";
+	if (ci_has(s, "DROP"))
+		return "drop";
+	if (ci_has(s, "BLOCK"))
+		return "block";
+	if (ci_has(s, "DENY") || ci_has(s, "DENIED"))
+		return "deny";
+	if (ci_has(s, "ACCEPT") || ci_has(s, "ALLOW") || ci_has(s, "ACC") ||
+	    ci_has(s, "PASS"))
+		return "allow";
+	return NULL;
+}
+
+/*
+ * proxmox: pve-firewall writes "VMID LEVEL CHAIN dd/Mon/yyyy:hh:mm:ss
+ * +zzzz PREFIX:" before the fields.  Takes the stamp into ev->ts and
+ * leaves "CHAIN PREFIX" in *sig.
+ */
+static void
+proxmox(struct span *pre, struct ev *ev)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char *p = pre->p, *end = pre->p + pre->n, *t;
+	char iso[32];
+	int i, mon;
+	int64_t ms;
+
+	/* the stamp: a token with "/Mmm/" in it */
+	for (t = p; t + 26 <= end; t++) {
+		if (t[2] != '/' || t[6] != '/' || t[11] != ':' ||
+		    (t != p && t[-1] != ' ') || t[20] != ' ' ||
+		    (t[21] != '+' && t[21] != '-'))
+			continue;
+		mon = 0;
+		for (i = 0; i < 12; i++)
+			if (memcmp(months + 3 * i, t + 3, 3) == 0)
+				mon = i + 1;
+		if (mon == 0)
+			continue;
+		/* yyyy-mm-ddThh:mm:ss+hhmm */
+		memcpy(iso, t + 7, 4);
+		iso[4] = '-';
+		iso[5] = (char)('0' + mon / 10);
+		iso[6] = (char)('0' + mon % 10);
+		iso[7] = '-';
+		memcpy(iso + 8, t, 2);
+		iso[10] = 'T';
+		memcpy(iso + 11, t + 12, 8);
+		memcpy(iso + 19, t + 21, 5);
+		if (tm_parse(iso, 24, 1, &ms) == 0)
+			ev->ts = ms;
+		/* sig: the chain (the token before the stamp) and what
+		 * follows the stamp */
+		{
+			const char *c = t - 1, *cs;
+			size_t n1, n2;
+			char *s;
+
+			while (c > p && c[-1] == ' ')
+				c--;
+			cs = c;
+			while (cs > p && cs[-1] != ' ')
+				cs--;
+			n1 = (size_t)(c - cs);
+			t += 26;
+			while (t < end && *t == ' ')
+				t++;
+			n2 = (size_t)(end - t);
+			s = ev_alloc(ev, n1 + n2 + 1);
+			memcpy(s, cs, n1);
+			s[n1] = ' ';
+			memcpy(s + n1 + 1, t, n2);
+			pre->p = s;
+			pre->n = n1 + 1 + n2;
+		}
+		return;
+	}
+}
+
+int
+fw_netfilter(struct ln_file *f, const struct syslog_env *env,
+    const char *msg, size_t n, struct ev *ev, const char **why)
+{
+	const char *end = msg + n, *start, *p, *k, *v;
+	struct span pre;
+	const char *act;
+	size_t kl;
+	int have_in = 0, have_out = 0, have_ip = 0, have_len = 0;
+
+	if ((start = find_key(msg, end, "IN=", 3)) == NULL &&
+	    (start = find_key(msg, end, "OUT=", 4)) == NULL)
+		return LN_NO;
+	for (p = start; p < end;) {
+		while (p < end && *p == ' ')
+			p++;
+		k = p;
+		while (p < end && *p != '=' && *p != ' ')
+			p++;
+		if (p >= end || *p != '=')
+			continue;	/* a flag word: DF, SYN, ACK ... */
+		kl = (size_t)(p - k);
+		v = ++p;
+		while (p < end && *p != ' ')
+			p++;
+#define VAL v, (size_t)(p - v)
+		switch (kl) {
+		case 2:
+			if (k[0] == 'I' && k[1] == 'N')
+				have_in = 1;
+			break;
+		case 3:
+			if (memcmp(k, "OUT", 3) == 0)
+				have_out = 1;
+			else if (memcmp(k, "SRC", 3) == 0) {
+				ev_set(ev, RC_SRC, VAL);
+				have_ip = 1;
+			} else if (memcmp(k, "DST", 3) == 0) {
+				ev_set(ev, RC_DST, VAL);
+				have_ip = 1;
+			} else if (memcmp(k, "SPT", 3) == 0)
+				ev_set(ev, RC_SPORT, VAL);
+			else if (memcmp(k, "DPT", 3) == 0)
+				ev_set(ev, RC_DPORT, VAL);
+			else if (memcmp(k, "LEN", 3) == 0 && !have_len) {
+				/* the first LEN is the IP packet's */
+				ev_set(ev, RC_BYTES, VAL);
+				have_len = 1;
+			} else if (memcmp(k, "MAC", 3) == 0)
+				have_ip = 1;
+			break;
+		case 5:
+			if (memcmp(k, "PROTO", 5) == 0) {
+				struct span s = { v, (size_t)(p - v) };
+
+				fw_proto(ev, s);
+			}
+			break;
+		}
+#undef VAL
+	}
+	if (!(have_in && have_out) && !have_ip)
+		return LN_NO;
+	ev_setz(ev, RC_KIND, "fw");
+
+	/* The prefix: what precedes the fields, less the kernel's uptime
+	 * stamp, brackets and trailing colons. */
+	pre.p = msg;
+	pre.n = (size_t)(start - msg);
+	if (pre.n > 0 && pre.p[0] == '[') {
+		const char *rb = memchr(pre.p, ']', pre.n);
+
+		if (rb != NULL && rb - pre.p < 24 &&
+		    strspn(pre.p + 1, " 0123456789.") ==
+		    (size_t)(rb - pre.p - 1)) {
+			pre.n -= (size_t)(rb + 1 - pre.p);
+			pre.p = rb + 1;
+		}
+	}
+	pre = fw_trim(pre);
+	while (pre.n > 0 && (pre.p[pre.n - 1] == ':' ||
+	    pre.p[pre.n - 1] == ' '))
+		pre.n--;
+	if (pre.n > 1 && pre.p[0] == '[' && pre.p[pre.n - 1] == ']') {
+		pre.p++;
+		pre.n -= 2;
+	}
+	if (env == NULL && pre.n > 26)
+		proxmox(&pre, ev);
+	if (pre.n > 0) {
+		ev_sets(ev, RC_SIG, pre);
+		if ((act = verdict(pre)) != NULL)
+			ev_setz(ev, RC_ACTION, act);
+	}
+	return LN_OK;
+}
