@@ -119,7 +119,7 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard cmd/*/*.c) $(wildcard common/
 fuzz-run: fuzz
 	@scripts/fuzz-run $(FUZZ_TIME) $(FUZZ_BINS)
 
-demo: all
+demo:
 	@scripts/demo
 
 clean:
