@@ -256,7 +256,7 @@ static const char css[] =
     "margin-top:2em}\n"
     "table{border-collapse:collapse;font-size:12px;margin:.5em 0}\n"
     "td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;"
-    "vertical-align:top;max-width:40em;overflow-wrap:anywhere}\n"
+    "vertical-align:top;max-width:40em;overflow-wrap:break-word}\n"
     "th{background:#f2f2f2}td.n{text-align:right}\n"
     ".sev-critical{background:#f8c4c4}.sev-high{background:#fbdcc0}"
     ".sev-medium{background:#fcf3c4}\n"
