@@ -82,7 +82,7 @@ static const struct optdef opts[] = {
 /* What was read, and why records did not count. */
 static struct {
 	unsigned long long records, used, notfile, nouser, notime, badtime,
-	    period, computer, listed, usercap, filecap;
+	    period, computer, listed, usercap, filecap, notes;
 } st;
 
 static struct map *users;	/* escaped name -> struct fr_user */
@@ -442,7 +442,7 @@ file_intern(const char *s, size_t n, struct fr_file *tmp)
 	return f;
 }
 
-enum { OP_OTHER, OP_READ, OP_WRITE, OP_DELETE };
+enum { OP_OTHER, OP_READ, OP_WRITE, OP_DELETE, OP_NOTE };
 
 static int
 op_eq(const char *s, size_t n, const char *lit)
@@ -461,6 +461,10 @@ op_class(const char *s, size_t n)
 	if (op_eq(s, n, "delete") || op_eq(s, n, "unlink") ||
 	    op_eq(s, n, "rmdir"))
 		return OP_DELETE;
+	/* a handle closed, or Windows 4660 confirming the delete its 4663
+	 * already logged: bookkeeping, not another access */
+	if (op_eq(s, n, "close") || op_eq(s, n, "deleted"))
+		return OP_NOTE;
 	return OP_OTHER;
 }
 
@@ -637,11 +641,11 @@ static void
 print_stats(unsigned long copies_dropped)
 {
 	fprintf(stderr, "filerank: stats: records=%llu used=%llu "
-	    "not_file=%llu no_user=%llu no_time=%llu bad_time=%llu "
+	    "not_file=%llu bookkeeping=%llu no_user=%llu no_time=%llu bad_time=%llu "
 	    "outside_period=%llu computer_accounts=%llu "
 	    "listed_accounts=%llu over_user_cap=%llu over_file_cap=%llu "
 	    "users=%zu files=%zu copy_window_dropped=%lu\n",
-	    st.records, st.used, st.notfile, st.nouser, st.notime,
+	    st.records, st.used, st.notfile, st.notes, st.nouser, st.notime,
 	    st.badtime, st.period, st.computer, st.listed, st.usercap,
 	    st.filecap, nuser, nfile, copies_dropped);
 	for (int i = 0; i < R_N; i++)
@@ -854,10 +858,13 @@ main(int argc, char *argv[])
 			st.listed++;
 			continue;
 		}
+		s = rec_get(r, co, &n);
+		if ((op = op_class(s, n)) == OP_NOTE) {
+			st.notes++;
+			continue;
+		}
 		st.used++;
 		f = file_intern(file, flen, &ftmp);
-		s = rec_get(r, co, &n);
-		op = op_class(s, n);
 		tm_local(ts, &lp);
 		if (is_night(&lp))
 			rk_add(rep[R_NIGHT], u->id, f->id, ts);
@@ -904,9 +911,9 @@ main(int argc, char *argv[])
 
 	left = st.computer + st.listed + st.usercap;
 	if (left > 0 || st.period > 0)
-		warnx("left out %llu events: %llu of computer accounts, %llu of "
-		    "listed accounts, %llu over the user cap; %llu outside "
-		    "the period", left, st.computer, st.listed, st.usercap,
+		warnx("left out %llu events of accounts (%llu computer, %llu "
+		    "listed, %llu over the user cap), %llu events outside the "
+		    "period", left, st.computer, st.listed, st.usercap,
 		    st.period);
 	if (st.usercap > 0 || st.filecap > 0)
 		warnx("more than %zu users or files: raise -m/--max-keys",
