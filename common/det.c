@@ -398,9 +398,10 @@ det_ep_find(struct det_check *c, const void *key, size_t klen)
 struct det_ep *
 det_ep_touch(struct det_check *c, const void *key, size_t klen, int64_t t)
 {
-	struct det_ep *ep = map_get(c->eps, key, klen);
+	struct det_ep *ep;
 
-	if (ep == NULL)
+	/* Most events meet no open episode at all: skip the hashing. */
+	if (c->head == NULL || (ep = map_get(c->eps, key, klen)) == NULL)
 		return NULL;
 	ep->count++;
 	if (t > ep->last)
@@ -1039,6 +1040,12 @@ entry_alloc(struct det_win *w, struct wkey *k)
 			uint32_t j;
 
 			free(k->slot);
+			/* Small sets never hashed their values. */
+			if (k->nslot == 0)
+				for (j = k->head; j != NIL;
+				    j = went_at(w, k, j)->next)
+					went_at(w, k, j)->hash = value_hash(w,
+					    went_at(w, k, j) + 1);
 			k->nslot = 16;
 			while (k->nslot < 2 * ncap)
 				k->nslot *= 2;
@@ -1082,7 +1089,9 @@ det_win_add(struct det_win *w, const void *kb, const void *v, int64_t t,
 	}
 	while (k->head != NIL && went_at(w, k, k->head)->last <= horizon)
 		value_remove(w, k, k->head);
-	hash = value_hash(w, v);
+	/* Sets searched linearly need no hash (most keys have a few
+	 * values); the index is built with hashes when a set grows. */
+	hash = k->nslot ? value_hash(w, v) : 0;
 	i = value_find(w, k, v, hash);
 	if (i != NIL) {
 		e = went_at(w, k, i);
@@ -1105,8 +1114,9 @@ det_win_add(struct det_win *w, const void *kb, const void *v, int64_t t,
 		e = went_at(w, k, i);
 		e->first = e->last = t;
 		e->hits = 1;
-		e->hash = hash;
 		memcpy(e + 1, v, w->vsize);
+		/* entry_alloc may just have built the index: hash now. */
+		e->hash = k->nslot ? (hash ? hash : value_hash(w, v)) : 0;
 		value_append(w, k, i);
 		if (k->nslot)
 			slot_insert(w, k, i);
