@@ -787,15 +787,9 @@ main(int argc, char *argv[])
 		read_list(conf_path, add_conf);
 	if (users_path != NULL)
 		load_users(users_path);
-	qsort(holidays, nholiday, sizeof *holidays, cmp_i64);
+	if (nholiday > 0)
+		qsort(holidays, nholiday, sizeof *holidays, cmp_i64);
 	maxkeybytes = maxkeys * KEYBYTES_PER_KEY;
-
-	users = map_new(sizeof(struct fr_user));
-	files = map_new(sizeof(struct fr_file));
-	names = map_new(sizeof(uint32_t));
-	for (int i = 0; i < R_N; i++)
-		rep[i] = rk_new(maxkeys);
-	cw = cp_new(window, lateness, maxkeys, on_copy, NULL);
 
 	if ((r = rec_open(argv, argc)) == NULL)
 		return EXIT_ERROR;
@@ -804,6 +798,12 @@ main(int argc, char *argv[])
 	cf = rec_need(r, "file");
 	co = rec_need(r, "op");
 	ck = rec_col(r, "kind");
+	users = map_new(sizeof(struct fr_user));
+	files = map_new(sizeof(struct fr_file));
+	names = map_new(sizeof(uint32_t));
+	for (int i = 0; i < R_N; i++)
+		rep[i] = rk_new(maxkeys);
+	cw = cp_new(window, lateness, maxkeys, on_copy, NULL);
 	while ((rc = rec_next(r)) == 1) {
 		const char *s, *user, *file;
 		size_t n, ulen, flen;
