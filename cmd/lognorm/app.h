@@ -356,7 +356,7 @@ bracket_addr(const char *s, size_t n, struct span *addr, struct span *name,
 			const char *q = lb;
 
 			while (q > s && q[-1] != ' ' && q[-1] != '\t' &&
-			    q[-1] != '(' && q[-1] != ',')
+			    q[-1] != '(' && q[-1] != ',' && q[-1] != '=')
 				q--;
 			*name = sp(q, (size_t)(lb - q));
 			port->p = rb + 1;

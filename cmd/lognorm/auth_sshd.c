@@ -79,7 +79,8 @@ addr_port(struct span s, const char *lit, struct span *a, struct span *p)
 		return 0;
 	b = q + strlen(lit);
 	q = b;
-	while (q < e && *q != ' ' && *q != ';' && *q != ',' && *q != ']')
+	while (q < e && *q != ' ' && *q != ';' && *q != ',' && *q != ']' &&
+	    *q != ')')
 		q++;
 	*a = sp(b, (size_t)(q - b));
 	if (a->n && a->p[a->n - 1] == ':')
@@ -126,7 +127,8 @@ peer(struct span s, struct span *a, struct span *p)
 	    "rhost=", "Connection closed by ", "Connection reset by ",
 	    "Disconnected from ", "Received disconnect from ",
 	    "Unable to negotiate with ", " by ", "connection from ",
-	    "Timeout before authentication for ", " with " };
+	    "Timeout before authentication for ", " with ", "Address ",
+	    " FROM ", " (" };
 	size_t i;
 
 	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
@@ -147,13 +149,13 @@ any(struct span s, const char *const *lits, size_t n)
 }
 
 static int
-auth_event(struct span s, struct ev *ev)
+auth_event(struct span s, struct span whole, struct ev *ev)
 {
 	static const char *const deny[] = { "Failed ", "Invalid user",
 	    "invalid user", "authentication failure", "not allowed",
 	    "maximum authentication attempts", "Too many authentication",
 	    "Bad password", "nonexistent user", "illegal user",
-	    "Login attempt for", "refused connect" };
+	    "Login attempt for", "refused connect", "LOGIN REFUSED" };
 	static const char *const allow[] = { "Accepted ", "auth succeeded" };
 	struct span u, a, p;
 	int has_peer;
@@ -167,7 +169,7 @@ auth_event(struct span s, struct ev *ev)
 	if (u.n == 0 && !has_peer)
 		return LN_SKIP;
 	ev_setz(ev, RC_KIND, "auth");
-	ev_set(ev, RC_MSG, s.p, s.n);
+	ev_set(ev, RC_MSG, whole.p, whole.n);
 	/* quotes around names: dropbear "for 'root' from" */
 	if (u.n >= 2 && u.p[0] == '\'' && u.p[u.n - 1] == '\'') {
 		u.p++;
@@ -202,13 +204,14 @@ int
 sshd_parse(struct ln_file *f, const struct syslog_env *env, const char *msg,
     size_t n, struct ev *ev, const char **why)
 {
-	struct span s = sp(msg, n);
+	struct span s = sp(msg, n), whole;
 
 	(void)f;
 	(void)why;
 	if (env == NULL ? !bare_tag(msg, n, "sshd", &s) :
 	    !sp_prefix(env->tag, "sshd"))
 		return LN_NO;
+	whole = s;
 	/* "message repeated 5 times: [ Failed password ...]" */
 	if (sp_prefix(s, "message repeated ")) {
 		const char *lb = memchr(s.p, '[', s.n);
@@ -220,7 +223,7 @@ sshd_parse(struct ln_file *f, const struct syslog_env *env, const char *msg,
 				s.n--;
 		}
 	}
-	return auth_event(s, ev);
+	return auth_event(s, whole, ev);
 }
 
 int
@@ -234,5 +237,5 @@ dropbear_parse(struct ln_file *f, const struct syslog_env *env,
 	if (env == NULL ? !bare_tag(msg, n, "dropbear", &s) :
 	    !sp_prefix(env->tag, "dropbear"))
 		return LN_NO;
-	return auth_event(s, ev);
+	return auth_event(s, s, ev);
 }

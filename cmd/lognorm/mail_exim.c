@@ -120,6 +120,7 @@ exim_text(struct cur *c, int64_t ms, struct ev *ev, int tagged)
 	struct span w, rest, v, addr, name, port, code;
 	int id = 0, out = 0;
 	struct cur look;
+	const char *start;
 
 	cur_skipsp(c);
 	/* "[pid]" of log_selector +pid */
@@ -133,6 +134,7 @@ exim_text(struct cur *c, int64_t ms, struct ev *ev, int tagged)
 		}
 	}
 	look = *c;
+	start = c->p;
 	w = cur_word(&look);
 	if (exim_id(w)) {
 		id = 1;
@@ -156,7 +158,7 @@ exim_text(struct cur *c, int64_t ms, struct ev *ev, int tagged)
 
 	ev->ts = ms;
 	ev_setz(ev, RC_KIND, "mail");
-	ev_set(ev, RC_MSG, rest.p, rest.n);
+	ev_set(ev, RC_MSG, start, (size_t)(c->e - start));
 	if (id) {
 		w = cur_word(c);
 		if (sp_lit(w, "=>") || sp_lit(w, "->")) {
@@ -196,7 +198,7 @@ exim_text(struct cur *c, int64_t ms, struct ev *ev, int tagged)
 		ev_setz(ev, RC_ACTION, "deny");
 	else if (sp_find(rest.p, rest.n, "rejected") != NULL)
 		ev_setz(ev, RC_ACTION, "reject");
-	if (!out && reply_code(rest, &code))
+	if (reply_code(rest, &code))
 		ev_set(ev, RC_STATUS, code.p, code.n);
 	/* the peer: H=name [addr]:port, or a bare [addr] */
 	{

@@ -177,8 +177,11 @@ squid_parse(struct ln_file *f, const struct syslog_env *env, const char *msg,
 
 	ev->ts = (sec * 1000 + ms);
 	ev_setz(ev, RC_KIND, "proxy");
-	ev_setz(ev, RC_ACTION, sp_find(code.p, code.n, "DENIED") != NULL ?
-	    "deny" : "allow");
+	/* NONE codes mean no transaction took place: no verdict */
+	if (sp_find(code.p, code.n, "DENIED") != NULL)
+		ev_setz(ev, RC_ACTION, "deny");
+	else if (sp_prefix(code, "TCP_") || sp_prefix(code, "UDP_"))
+		ev_setz(ev, RC_ACTION, "allow");
 	ev_set(ev, RC_SRC, client.p, client.n);
 	if (sport.n)
 		ev_set(ev, RC_SPORT, sport.p, sport.n);

@@ -147,9 +147,10 @@ directive(struct ln_file *f, const char *s, size_t n, const char **why)
 	return LN_NO;
 }
 
-/* w3c_value: the next field; a quoted one ends at a quote not doubled. */
+/* w3c_value: the next field; a quoted one ends at a quote not doubled,
+ * and its doubled quotes are undoubled into the event's arena. */
 static int
-w3c_value(struct cur *c, struct span *v)
+w3c_value(struct cur *c, struct span *v, struct ev *ev)
 {
 	cur_skipsp(c);
 	if (c->p >= c->e)
@@ -169,6 +170,18 @@ w3c_value(struct cur *c, struct span *v)
 		}
 		*v = sp(c->p + 1, (size_t)(q - c->p - 1));
 		c->p = q < c->e ? q + 1 : q;
+		if (memchr(v->p, '"', v->n) != NULL) {
+			char *u = ev_alloc(ev, v->n);
+			size_t i, k = 0;
+
+			for (i = 0; i < v->n; i++) {
+				u[k++] = v->p[i];
+				if (v->p[i] == '"' && i + 1 < v->n &&
+				    v->p[i + 1] == '"')
+					i++;
+			}
+			*v = sp(u, k);
+		}
 		return 1;
 	}
 	*v = cur_word(c);
@@ -199,7 +212,7 @@ w3c_parse(struct ln_file *f, const struct syslog_env *env, const char *msg,
 		have_date = 1;
 	}
 	cur_init(&c, msg, n);
-	for (i = 0; w3c_value(&c, &v); i++) {
+	for (i = 0; w3c_value(&c, &v, ev); i++) {
 		if (i >= st->nf) {
 			*why = "w3c: more fields than #Fields: names";
 			return LN_BAD;

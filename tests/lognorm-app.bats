@@ -1,0 +1,199 @@
+#!/usr/bin/env bats
+# lognorm's application-log formats: web and proxy (squid, clf, clf-syslog,
+# w3c), DNS (bind, dnsmasq, unbound), mail (postfix, sendmail, exim) and
+# auth (sshd, dropbear).  Each fixture in fixtures/lognorm/app/ has the
+# records expected from it, written by hand from the input lines.
+
+load test_helper
+
+APP="$FIX/lognorm/app"
+
+# norm FORMAT: lognorm over app/FORMAT.log equals app/FORMAT.csv; the
+# rejects land in $REJ.  -y pins the year of RFC 3164 envelopes.
+norm() {
+	REJ="$BATS_TEST_TMPDIR/rejects"
+	lognorm -y 2025 -r "$REJ" "$APP/$1.log" >"$BATS_TEST_TMPDIR/out" \
+	    2>"$BATS_TEST_TMPDIR/err" || true
+	diff -u "$APP/$1.csv" "$BATS_TEST_TMPDIR/out"
+}
+
+# rejected_lines: the line numbers in $REJ, comma-separated.
+rejected_lines() {
+	sed 's/^[^:]*:\([0-9]*\):.*/\1/' "$REJ" | paste -sd, -
+}
+
+@test "lognorm-app: every app format is listed" {
+	run lognorm --list-formats
+	assert_success
+	for f in squid clf clf-syslog w3c bind dnsmasq unbound postfix \
+	    sendmail exim sshd dropbear; do
+		echo "$output" | grep -q "^$f\b" || { echo "missing $f"; false; }
+	done
+}
+
+@test "lognorm-app: squid: fields, CONNECT, IPv6, extended layout" {
+	norm squid
+}
+
+@test "lognorm-app: squid: truncated line, bad status, no peer are rejected" {
+	norm squid
+	[ "$(rejected_lines)" = "7,8,9" ]
+	grep -q ':7: squid: size is not a number' "$REJ"
+	grep -q ':8: squid: result code is not CODE/STATUS' "$REJ"
+	grep -q ':9: squid: no hierarchy code/peer' "$REJ"
+}
+
+@test "lognorm-app: clf: common, combined, vhost, odd requests, via syslog" {
+	norm clf
+}
+
+@test "lognorm-app: clf: bad status and unclosed request are rejected" {
+	norm clf
+	[ "$(rejected_lines)" = "8,9" ]
+	grep -q ':8: access log: status is not a number' "$REJ"
+	grep -q ':9: access log: request string not closed' "$REJ"
+}
+
+@test "lognorm-app: clf: a line forced to squid is rejected" {
+	run bash -c 'lognorm -f squid "$1" 2>/dev/null' _ "$APP/clf.log"
+	assert_output "$CORE_HEADER"
+}
+
+@test "lognorm-app: w3c: #Fields maps columns, #Date dates bare times" {
+	norm w3c
+	[ "$(rejected_lines)" = "7,8" ]
+	grep -q ':7: w3c: more fields than #Fields: names' "$REJ"
+	grep -q ':8: w3c: date field is not YYYY-MM-DD' "$REJ"
+}
+
+@test "lognorm-app: w3c: directives are skipped meta lines" {
+	lognorm -s "$APP/w3c.log" >/dev/null 2>"$BATS_TEST_TMPDIR/err" || true
+	grep -q 'stats: w3c lines=10 records=3 skipped=5 rejected=2' \
+	    "$BATS_TEST_TMPDIR/err" || { cat "$BATS_TEST_TMPDIR/err"; false; }
+}
+
+@test "lognorm-app: w3c: a #Fields header holds for its own file only" {
+	tail -n 1 "$APP/w3c.log" >"$BATS_TEST_TMPDIR/noheader.log"
+	run lognorm "$APP/w3c.log" "$BATS_TEST_TMPDIR/noheader.log"
+	# the bare-time line of the second file has no header to read it
+	[ "$(echo "$output" | grep -c '/only-time')" = 1 ]
+}
+
+@test "lognorm-app: bind: query log with print-time and syslog denials" {
+	norm bind
+	[ "$(rejected_lines)" = "5" ]
+	grep -q ':5: bind: client is not ADDRESS#PORT' "$REJ"
+}
+
+@test "lognorm-app: dnsmasq: queries and blocks are records, answers skipped" {
+	norm dnsmasq
+	[ "$(rejected_lines)" = "7" ]
+	lognorm -s "$APP/dnsmasq.log" >/dev/null 2>"$BATS_TEST_TMPDIR/err" ||
+	    true
+	grep -q 'stats: dnsmasq lines=7 records=4 skipped=2 rejected=1' \
+	    "$BATS_TEST_TMPDIR/err"
+}
+
+@test "lognorm-app: unbound: query and reply lines, statistics skipped" {
+	norm unbound
+	[ ! -s "$REJ" ]
+	lognorm -s "$APP/unbound.log" >/dev/null 2>"$BATS_TEST_TMPDIR/err"
+	grep -q 'stats: unbound lines=5 records=3 skipped=2 rejected=0' \
+	    "$BATS_TEST_TMPDIR/err"
+}
+
+@test "lognorm-app: postfix: smtpd, qmgr, smtp, rejects, SASL, postscreen" {
+	norm postfix
+	[ ! -s "$REJ" ]
+}
+
+@test "lognorm-app: postfix: statistics and daemon lines are skipped" {
+	lognorm -s "$APP/postfix.log" >/dev/null 2>"$BATS_TEST_TMPDIR/err"
+	grep -q 'stats: postfix lines=11 records=9 skipped=2 rejected=0' \
+	    "$BATS_TEST_TMPDIR/err"
+}
+
+@test "lognorm-app: sendmail: from=, to=, ruleset rejects, attacks" {
+	norm sendmail
+	[ ! -s "$REJ" ]
+}
+
+@test "lognorm-app: exim: arrivals, deliveries, rejects, auth failures" {
+	norm exim
+	[ ! -s "$REJ" ]
+}
+
+@test "lognorm-app: sshd: accepted, failed, invalid, PAM, repeated, dropbear" {
+	norm sshd
+	[ ! -s "$REJ" ]
+}
+
+@test "lognorm-app: sshd: a line that names no peer and no user is skipped" {
+	lognorm -s "$APP/sshd.log" >/dev/null 2>"$BATS_TEST_TMPDIR/err"
+	grep -q 'stats: sshd lines=9 records=8 skipped=1 rejected=0' \
+	    "$BATS_TEST_TMPDIR/err"
+}
+
+@test "lognorm-app: sshd: a line without a stamp still names its program" {
+	printf 'srv sshd[1]: Invalid user x from 192.0.2.9 port 22\n' \
+	    >"$BATS_TEST_TMPDIR/bare.log"
+	run lognorm "$BATS_TEST_TMPDIR/bare.log"
+	assert_line --index 1 ',,auth,deny,tcp,192.0.2.9,22,,,x,,,,,,,,,,,,,Invalid user x from 192.0.2.9 port 22'
+}
+
+@test "lognorm-app: the same lines forced to their format give the same records" {
+	for f in squid:squid clf:clf w3c:w3c bind:bind postfix:postfix \
+	    exim:exim sshd:sshd; do
+		lognorm -y 2025 "$APP/${f%%:*}.log" 2>/dev/null >"$BATS_TEST_TMPDIR/a" || true
+		lognorm -y 2025 -f "${f##*:}" "$APP/${f%%:*}.log" 2>/dev/null \
+		    >"$BATS_TEST_TMPDIR/b" || true
+		# forcing only drops the lines of other formats (clf-syslog,
+		# dropbear); every forced record is one of the auto records
+		grep -vxFf "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b" &&
+		    { echo "format ${f##*:} differs"; false; }
+		true
+	done
+}
+
+@test "lognorm-app: hostile bytes in every app format never crash" {
+	printf '%s\n' \
+	    '1763712000.250 1 192.0.2.1 TCP_MISS/200 1 GET http://[::1 - HIER_DIRECT/' \
+	    '1763712000.250 1 192.0.2.1 TCP_MISS/200 1 CONNECT [2001:db8::1 - A/b c' \
+	    '192.0.2.1 - - [31/Feb/2025:00:00:00 +0000] "GET / HTTP/1.1" 200 1' \
+	    '192.0.2.1 - - [1/Jan/2025:00:00:00 +99' \
+	    '192.0.2.1 - - [01/Jan/2025:00:00:00 +0000] "\' \
+	    '#Fields:' \
+	    '#Fields: date time' \
+	    '2025-01-01 00:00:0' \
+	    'Nov 21 00:00:00 h named[1]: client #' \
+	    'Nov 21 00:00:00 h named[1]: client 192.0.2.1#1 (x' \
+	    "Nov 21 00:00:00 h named[1]: client 192.0.2.1#1: query 'a/" \
+	    'Nov 21 00:00:00 h dnsmasq[1]: 1 2/ query[' \
+	    'Nov 21 00:00:00 h unbound: [1:0] info: 1.2.3.4 a. A IN NOERROR 1. 1 1' \
+	    'Nov 21 00:00:00 h postfix/smtpd[1]: ABCDEF: client=[' \
+	    'Nov 21 00:00:00 h postfix/smtp[1]: ABCDEF: relay=x[1.2.3.4]:99999, delay=.' \
+	    'Nov 21 00:00:00 h sendmail[1]: abcdefgh1: relay=[1.2.3.4' \
+	    '2025-01-01 00:00:00 [' \
+	    '2025-01-01 00:00:00 1tABcd-000123-Xy H=' \
+	    'Nov 21 00:00:00 h sshd[1]: Failed password for' \
+	    'Nov 21 00:00:00 h sshd[1]: message repeated 2 times: [' \
+	    'Nov 21 00:00:00 h dropbear[1]: from [:' \
+	    >"$BATS_TEST_TMPDIR/hostile.log"
+	head -c 65536 /dev/urandom >>"$BATS_TEST_TMPDIR/hostile.log"
+	run lognorm "$BATS_TEST_TMPDIR/hostile.log"
+	# 0 or 2 are both answers; a signal (>128) is a crash
+	[ "$status" -lt 128 ]
+	echo "$output" | head -1 | grep -qx "$CORE_HEADER"
+}
+
+@test "lognorm-app: a 2 MiB squid line is one record, never split" {
+	{
+		printf '1763712000.000 1 192.0.2.1 TCP_MISS/200 1 GET http://www.example.com/'
+		head -c 2097152 /dev/zero | tr '\0' a
+		printf ' - HIER_DIRECT/203.0.113.5 text/html\n'
+	} >"$BATS_TEST_TMPDIR/long.log"
+	run lognorm "$BATS_TEST_TMPDIR/long.log"
+	assert_success
+	[ "$(echo "$output" | wc -l)" = 2 ]
+	echo "$output" | tail -1 | grep -q ',proxy,allow,,192.0.2.1,,203.0.113.5,80,'
+}
