@@ -1092,7 +1092,7 @@ seed_irc_bot(struct gen *g, int64_t day)
 	int i, k;
 
 	incident(g, "irc-bot", t, u->ip, u->name,
-	    "domrank.rare,dlwatch.exe,portwatch.irc,scanwatch.horizontal",
+	    "domrank.users,dlwatch.exe,portwatch.irc,scanwatch.horizontal",
 	    "visit to a rare site, bot download, IRC to 6667/tcp, then a "
 	    "445/tcp scan of internal and external hosts");
 	/* the rare site and the dropper */
@@ -1336,6 +1336,34 @@ write_assets(const char *dir, const struct gen *g)
 	return rc;
 }
 
+/* The patterns of confidential files and the service accounts, for
+ * filerank -C and -x. */
+static int
+write_lists(const char *dir)
+{
+	char *path;
+	FILE *fp;
+	int rc = 0;
+
+	if (asprintf(&path, "%s/confidential.txt", dir) < 0)
+		errx(EXIT_ERROR, "out of memory");
+	if ((fp = fopen(path, "w")) == NULL)
+		err(EXIT_ERROR, "%s", path);
+	fprintf(fp, "# Confidential folders on fs1 (filerank -C)\n"
+	    "**\\Finance\\Confidential\\**\n"
+	    "**\\HR\\Personnel\\**\n");
+	rc |= fshut(fp, path);
+	free(path);
+	if (asprintf(&path, "%s/service-accounts.txt", dir) < 0)
+		errx(EXIT_ERROR, "out of memory");
+	if ((fp = fopen(path, "w")) == NULL)
+		err(EXIT_ERROR, "%s", path);
+	fprintf(fp, "# Service accounts (filerank -x)\nsvc_backup\n");
+	rc |= fshut(fp, path);
+	free(path);
+	return rc;
+}
+
 /* ---- main ---- */
 
 static const struct optdef opts[] = {
@@ -1504,7 +1532,7 @@ main(int argc, char *argv[])
 	}
 	if (fshut(inc_fp, incpath) != 0)
 		rc = EXIT_ERROR;
-	if (write_assets(dir, g) != 0)
+	if (write_assets(dir, g) != 0 || write_lists(dir) != 0)
 		rc = EXIT_ERROR;
 	fprintf(stderr, "gensample: %lu lines in %s\n", total, dir);
 	for (i = 0; i < NTAIL; i++)
