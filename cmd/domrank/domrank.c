@@ -1,0 +1,1413 @@
+/* domrank: rank web destinations by registrable domain. */
+#include <err.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpsl.h>
+
+#include "ip.h"
+#include "line.h"
+#include "map.h"
+#include "opt.h"
+#include "rec.h"
+#include "tm.h"
+#include "util.h"
+
+#define SYNOPSIS "[-eHhMPuV] [-C N] [-c N] [-K FILE] [-k KINDS] [-m MODE] " \
+	"[-n N] [-p FILE] [-R N] [-s KEY] [-w FILE] [-x N] [FILE ...]"
+
+static const struct optdef opts[] = {
+	{ "max-clients", 'C', required_argument, "N",
+	    "rare: at most N distinct clients (1-32, default 2)" },
+	{ "min-count", 'c', required_argument, "N",
+	    "users: at least N watch-list requests (default 1)" },
+	{ "exit-status", 'e', no_argument, NULL,
+	    "exit 1 when a rare or users row was written" },
+	{ "host", 'H', no_argument, NULL,
+	    "rank full host names, not registrable domains" },
+	{ "help", 'h', no_argument, NULL, "print this help and exit" },
+	{ "known", 'K', required_argument, "FILE",
+	    "known sites (one name a line) left out of the watch list" },
+	{ "kind", 'k', required_argument, "KINDS",
+	    "record kinds counted (default proxy,web; 'any' for all)" },
+	{ "merge", 'M', no_argument, NULL,
+	    "read --partial outputs and merge them exactly" },
+	{ "mode", 'm', required_argument, "MODE",
+	    "rank (default), rare (watch list) or users (alerts)" },
+	{ "top", 'n', required_argument, "N",
+	    "write only the first N rows (default all)" },
+	{ "partial", 'P', no_argument, NULL,
+	    "write every row with its client set, for --merge" },
+	{ "psl", 'p', required_argument, "FILE",
+	    "public suffix list (default $KAZAMI_PSL, Debian's list)" },
+	{ "max-requests", 'R', required_argument, "N",
+	    "rare: at most N requests (default 10)" },
+	{ "sort", 's', required_argument, "KEY",
+	    "rank by requests (default), clients or bytes" },
+	{ "line-buffered", 'u', no_argument, NULL,
+	    "flush output after every record" },
+	{ "version", 'V', no_argument, NULL, "print the version and exit" },
+	{ "watchlist", 'w', required_argument, "FILE",
+	    "only the domains of this watch list (domrank --mode rare)" },
+	{ "max-keys", 'x', required_argument, "N",
+	    "at most N distinct names held (default 1000000)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+#define PSL_DAT "/usr/share/publicsuffix/public_suffix_list.dat"
+
+/*
+ * Distinct clients per name: an exact sorted array of client ids while
+ * there are at most EXACT_MAX, then a HyperLogLog sketch of HLL_M one-byte
+ * registers.  Both are functions of the set alone (the sketch hashes the
+ * client's text with an unseeded hash), so merging partial results gives
+ * exactly what one run over all the input gives.
+ */
+#define EXACT_MAX 32
+#define HLL_P 9
+#define HLL_M (1u << HLL_P)
+#define HLL_TAG "hll9:"	/* the sketch's form in --partial output */
+#define HLL_TAGLEN 5
+#define SET_HLL 0xffff		/* set_cap value of a name in sketch mode */
+
+#define CACHE_BITS 18		/* raw host -> name cache: 2^18 slots, 4 MiB */
+#define CLIENTS_MAX (1u << 20)	/* distinct clients held */
+
+/* D_REG: the name is a registrable domain (libpsl said so). */
+enum { D_WATCH = 1, D_KNOWN = 2, D_GONE = 4, D_REG = 8 };
+
+/* One ranked name: 48 bytes beside its key in the map. */
+struct dom {
+	uint64_t	 req;
+	uint64_t	 bytes;
+	int64_t		 first, last;
+	uint32_t	 nclients;	/* exact count (sketch mode: unused) */
+	uint16_t	 set_cap;	/* 0: inline id; SET_HLL: sketch */
+	uint16_t	 flags;
+	union {
+		uint32_t	 one;	/* the only client, set_cap 0 */
+		uint32_t	*ids;	/* sorted ids, set_cap slots */
+		uint8_t		*hll;	/* HLL_M registers */
+	} set;
+};
+
+/* A client, by id: its text (the map's key) and its unseeded hash. */
+struct client {
+	const char	*name;		/* not NUL-terminated */
+	uint32_t	 len;
+	uint64_t	 hash;		/* for sketches */
+};
+
+/* users mode: requests of one client to one watch-list candidate. */
+struct pairkey {
+	uint32_t	 client;
+	uint32_t	 pad;
+	struct dom	*dom;
+};
+struct pairval {
+	uint64_t	 req;
+	int64_t		 first, last;
+};
+
+enum { MODE_RANK, MODE_RARE, MODE_USERS };
+enum { SORT_REQ, SORT_CLIENTS, SORT_BYTES };
+
+static int mode = MODE_RANK, sortkey = SORT_REQ, host_mode, merge_mode;
+static int partial;
+static unsigned long long max_req = 10, max_keys = 1000000, top;
+static unsigned long long min_count = 1;
+static unsigned max_clients = 2;
+static char **kinds;
+static psl_ctx_t *psl;
+/*
+ * Every public suffix rule's name and all its parent names (from the list
+ * in text form).  A host under a registrable domain R that is not in this
+ * set has R as its own registrable domain (no rule lies at or below R), so
+ * it needs no second libpsl lookup: most hosts are found with a probe.
+ */
+static struct map *psl_anc;
+static struct map *doms;	/* name -> struct dom */
+/*
+ * The host cache spares most records the public suffix lookup (about a
+ * microsecond): a direct-mapped array of slots keyed by the seeded hash of
+ * the raw host text.  A slot is only trusted when its name is also the
+ * host's own tail, so a hash collision cannot credit the wrong name.
+ */
+struct cslot {
+	uint64_t	 hash;
+	struct dom	*d;
+};
+static struct cslot *cache;
+static struct map *clients;	/* client text -> uint32_t id */
+static struct client *cl;	/* id -> client */
+static size_t cl_cap;
+static struct map *known, *watch;	/* names, values unused */
+static struct map *pairs;	/* users mode: pairkey -> pairval */
+static unsigned long long over_keys, over_clients;
+
+/* hash64: an unseeded 64-bit hash (FNV-1a, then a murmur3 finaliser);
+ * sketches must agree across runs and machines. */
+static uint64_t
+hash64(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n--)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static void
+hll_add(uint8_t *reg, uint64_t h)
+{
+	uint32_t idx = (uint32_t)(h >> (64 - HLL_P));
+	uint64_t w = h << HLL_P;
+	uint8_t rho = w ? (uint8_t)(__builtin_clzll(w) + 1) : 64 - HLL_P + 1;
+
+	if (reg[idx] < rho)
+		reg[idx] = rho;
+}
+
+/* hll_count: the HyperLogLog estimate with linear counting for small
+ * sets (Flajolet et al. 2007). */
+static uint64_t
+hll_count(const uint8_t *reg)
+{
+	double sum = 0, m = HLL_M, e;
+	unsigned zeros = 0, i;
+
+	for (i = 0; i < HLL_M; i++) {
+		sum += ldexp(1.0, -reg[i]);
+		zeros += reg[i] == 0;
+	}
+	e = 0.7213 / (1 + 1.079 / m) * m * m / sum;
+	if (e <= 2.5 * m && zeros)
+		e = m * log(m / zeros);
+	return (uint64_t)(e + 0.5);
+}
+
+static uint64_t
+dom_clients(const struct dom *d)
+{
+	return d->set_cap == SET_HLL ? hll_count(d->set.hll) : d->nclients;
+}
+
+/* client_id: the id of client text s[0..n), interned; UINT32_MAX when
+ * the client table is full. */
+static uint32_t
+client_id(const char *s, size_t n)
+{
+	uint32_t *id, next = (uint32_t)map_count(clients);
+
+	id = map_get(clients, s, n);
+	if (id)
+		return *id;
+	if (next >= CLIENTS_MAX || n > UINT32_MAX) {
+		over_clients++;
+		return UINT32_MAX;
+	}
+	id = map_put(clients, s, n, NULL);
+	*id = next;
+	if (next >= cl_cap) {
+		cl_cap = cl_cap ? cl_cap * 2 : 1024;
+		cl = xreallocarray(cl, cl_cap, sizeof *cl);
+	}
+	cl[next].name = map_key(clients, id, &n);
+	cl[next].len = (uint32_t)n;
+	cl[next].hash = hash64(s, n);
+	return next;
+}
+
+static int
+cmp_client(uint32_t a, uint32_t b)
+{
+	uint32_t an = cl[a].len, bn = cl[b].len;
+	int c = memcmp(cl[a].name, cl[b].name, an < bn ? an : bn);
+
+	return c ? c : (an > bn) - (an < bn);
+}
+
+static void
+to_sketch(struct dom *d)
+{
+	uint8_t *reg = xcalloc(HLL_M, 1);
+	uint32_t i;
+
+	if (d->set_cap == 0) {
+		if (d->nclients)
+			hll_add(reg, cl[d->set.one].hash);
+	} else {
+		for (i = 0; i < d->nclients; i++)
+			hll_add(reg, cl[d->set.ids[i]].hash);
+		free(d->set.ids);
+	}
+	d->set.hll = reg;
+	d->set_cap = SET_HLL;
+}
+
+/* set_add: add client id to d's set; returns 1 if it was new (exact
+ * mode) so callers can track candidacy. */
+static int
+set_add(struct dom *d, uint32_t id)
+{
+	uint32_t lo, hi, *a;
+
+	if (id == UINT32_MAX)
+		return 0;
+	if (d->set_cap == SET_HLL) {
+		hll_add(d->set.hll, cl[id].hash);
+		return 0;
+	}
+	if (d->set_cap == 0) {
+		if (d->nclients == 0) {
+			d->set.one = id;
+			d->nclients = 1;
+			return 1;
+		}
+		if (d->set.one == id)
+			return 0;
+		a = xmalloc(4 * sizeof *a);
+		a[0] = d->set.one;
+		d->set.ids = a;
+		d->set_cap = 4;
+	}
+	a = d->set.ids;
+	lo = 0;
+	hi = d->nclients;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if (a[mid] < id)
+			lo = mid + 1;
+		else if (a[mid] > id)
+			hi = mid;
+		else
+			return 0;
+	}
+	if (d->nclients == EXACT_MAX) {
+		to_sketch(d);
+		set_add(d, id);
+		return 1;
+	}
+	if (d->nclients == d->set_cap) {
+		d->set_cap *= 2;
+		a = d->set.ids = xreallocarray(a, d->set_cap, sizeof *a);
+	}
+	memmove(a + lo + 1, a + lo, (d->nclients - lo) * sizeof *a);
+	a[lo] = id;
+	d->nclients++;
+	return 1;
+}
+
+/* suffix_in: name or one of its parent domains (at a label boundary)
+ * is in set. */
+static int
+suffix_in(const struct map *set, const char *s, size_t n)
+{
+	const char *dot;
+
+	if (set == NULL)
+		return 0;
+	for (;;) {
+		if (map_get(set, s, n))
+			return 1;
+		dot = memchr(s, '.', n);
+		if (dot == NULL)
+			return 0;
+		n -= (size_t)(dot + 1 - s);
+		s = dot + 1;
+	}
+}
+
+/* known_reg: a registrable domain we already hold that h[0..n) (lower
+ * case ASCII, not an IDN) lies under, if the rules allow the shortcut. */
+static size_t
+known_reg(const char *h, size_t n)
+{
+	const char *dot;
+	const struct dom *d;
+	size_t left = n;
+
+	if (psl_anc == NULL || memmem(h, n, "xn--", 4) != NULL)
+		return 0;
+	for (;;) {
+		dot = memchr(h, '.', left);
+		if (dot == NULL)
+			return 0;
+		left -= (size_t)(dot + 1 - h);
+		h = dot + 1;
+		if (memchr(h, '.', left) == NULL)
+			return 0;
+		d = map_get(doms, h, left);
+		if (d && (d->flags & D_REG) && map_get(psl_anc, h, left) == NULL)
+			return left;
+	}
+}
+
+static int
+is_ascii(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/*
+ * name_of: the ranked name of raw host text s[0..n) into *buf: lowercase,
+ * without a port or trailing dot; IP literals canonical; otherwise the
+ * registrable domain (eTLD+1) unless --host.  A name that is itself a
+ * public suffix or has none (localhost) stays as it is.  *isreg says
+ * whether the name is a registrable domain.
+ */
+static size_t
+name_of(const char *s, size_t n, char **buf, size_t *cap, int *isreg)
+{
+	char ipbuf[IP_STRLEN];
+	const char *colon, *reg;
+	size_t len, i;
+
+	*isreg = 0;
+	if ((len = ip_canon(s, n, ipbuf)) > 0)
+		goto literal;
+	if (n > 2 && s[0] == '[' && (colon = memchr(s, ']', n)) != NULL &&
+	    (len = ip_canon(s + 1, (size_t)(colon - s - 1), ipbuf)) > 0)
+		goto literal;
+	colon = memchr(s, ':', n);
+	if (colon && memchr(colon + 1, ':', n - (size_t)(colon + 1 - s)) ==
+	    NULL)
+		n = (size_t)(colon - s);
+	while (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n + 1 > *cap) {
+		*cap = n + 64;
+		*buf = xrealloc(*buf, *cap);
+	}
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		(*buf)[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+	}
+	(*buf)[n] = '\0';
+	if ((len = ip_canon(*buf, n, ipbuf)) > 0)
+		goto literal;
+	if (host_mode || n == 0)
+		return n;
+	if (is_ascii(*buf, n) && (len = known_reg(*buf, n)) > 0) {
+		memmove(*buf, *buf + n - len, len + 1);
+		*isreg = 1;
+		return len;
+	}
+	reg = psl_registrable_domain(psl, *buf);
+	if (reg == NULL)
+		return n;
+	*isreg = 1;
+	if (reg == *buf)
+		return n;
+	len = n - (size_t)(reg - *buf);
+	memmove(*buf, reg, len + 1);
+	return len;
+literal:
+	if (len + 1 > *cap) {
+		*cap = len + 64;
+		*buf = xrealloc(*buf, *cap);
+	}
+	memcpy(*buf, ipbuf, len + 1);
+	return len;
+}
+
+/*
+ * load_rules: the names of the public suffix list's rules and their
+ * parents (see psl_anc); NULL when the file is not the text form (a
+ * DAFSA file works with libpsl but every host then costs a lookup).
+ */
+static struct map *
+load_rules(const char *path)
+{
+	struct line_reader *lr = line_open(path, 0);
+	struct map *set;
+	const char *s;
+	size_t n;
+	int rc;
+
+	if (lr == NULL)
+		exit(EXIT_ERROR);
+	set = map_new(0);
+	while ((rc = line_next(lr, &s, &n)) == LINE_OK) {
+		const char *sp;
+
+		if (line_number(lr) == 1 && n >= 6 &&
+		    memcmp(s, ".DAFSA", 6) == 0)
+			break;
+		if (n == 0 || (n >= 2 && s[0] == '/' && s[1] == '/'))
+			continue;
+		if ((sp = memchr(s, ' ', n)) != NULL)
+			n = (size_t)(sp - s);
+		if ((sp = memchr(s, '\t', n)) != NULL)
+			n = (size_t)(sp - s);
+		if (n && s[0] == '!')
+			s++, n--;
+		if (n >= 2 && s[0] == '*' && s[1] == '.')
+			s += 2, n -= 2;
+		while (n > 0) {
+			map_put(set, s, n, NULL);
+			sp = memchr(s, '.', n);
+			if (sp == NULL)
+				break;
+			n -= (size_t)(sp + 1 - s);
+			s = sp + 1;
+		}
+	}
+	if (rc != LINE_OK && rc != LINE_EOF) {
+		line_close(lr);
+		map_free(set);
+		errx(EXIT_ERROR, "%s: cannot read the public suffix list",
+		    path);
+	}
+	if (rc == LINE_OK) {	/* DAFSA */
+		line_close(lr);
+		map_free(set);
+		return NULL;
+	}
+	line_close(lr);
+	return set;
+}
+
+/* dom_get: the entry of ranked name s[0..n), created when new; NULL when
+ * the table is full. */
+static struct dom *
+dom_get(const char *s, size_t n, int isreg)
+{
+	struct dom *d;
+	int isnew;
+
+	d = map_get(doms, s, n);
+	if (d)
+		return d;
+	if (map_count(doms) >= max_keys)
+		return NULL;
+	d = map_put(doms, s, n, &isnew);
+	d->first = TM_NONE;
+	d->last = TM_NONE;
+	if (suffix_in(known, s, n))
+		d->flags |= D_KNOWN;
+	if (suffix_in(watch, s, n))
+		d->flags |= D_WATCH;
+	if (isreg)
+		d->flags |= D_REG;
+	return d;
+}
+
+/* tail_is: name is the tail of raw host s[0..n) (ignoring ASCII case, a
+ * port and trailing dots), starting at a label boundary. */
+static int
+tail_is(const char *s, size_t n, const char *name, size_t nn)
+{
+	size_t i;
+
+	while (n > 0 && (s[n - 1] == '.' || (s[n - 1] >= '0' &&
+	    s[n - 1] <= '9' && memchr(s, ':', n) != NULL &&
+	    memchr(s, ':', n) == memrchr(s, ':', n))))
+		n--;
+	if (n > 0 && s[n - 1] == ':')
+		n--;
+	if (nn > n || (nn < n && s[n - nn - 1] != '.'))
+		return 0;
+	s += n - nn;
+	for (i = 0; i < nn; i++) {
+		char c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		if (c != name[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* dom_of_host: the entry for raw host text, through the cache. */
+static struct dom *
+dom_of_host(const char *s, size_t n)
+{
+	static char *buf;
+	static size_t cap;
+	struct cslot *slot;
+	struct dom *d;
+	uint64_t h = hash_bytes(s, n) | 1;
+	size_t len;
+	int isreg;
+
+	slot = &cache[h >> (64 - CACHE_BITS)];
+	if (slot->hash == h) {
+		const char *name = map_key(doms, slot->d, &len);
+
+		if (tail_is(s, n, name, len))
+			return slot->d;
+	}
+	len = name_of(s, n, &buf, &cap, &isreg);
+	if (len == 0)
+		return NULL;
+	d = dom_get(buf, len, isreg);
+	if (d == NULL)
+		return NULL;
+	slot->hash = h;
+	slot->d = d;
+	return d;
+}
+
+static void
+span_time(int64_t t, int64_t *first, int64_t *last)
+{
+	if (t == TM_NONE)
+		return;
+	if (*first == TM_NONE || t < *first)
+		*first = t;
+	if (*last == TM_NONE || t > *last)
+		*last = t;
+}
+
+static uint64_t
+span_u64(const char *s, size_t n)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9' || v > UINT64_MAX / 16)
+			return 0;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	return v;
+}
+
+static int64_t
+span_ts(const char *s, size_t n)
+{
+	int64_t t;
+
+	if (n == 0 || tm_parse(s, n, 0, &t) != 0)
+		return TM_NONE;
+	return t;
+}
+
+/*
+ * candidate: users mode without a watch list: d may still end on the
+ * watch list (it stays rare).  A name that stops being rare never becomes
+ * rare again, so its per-client pairs can go.
+ */
+static int
+candidate(const struct dom *d)
+{
+	if (watch)
+		return d->flags & D_WATCH;
+	if (d->flags & (D_KNOWN | D_GONE))
+		return 0;
+	return d->req <= max_req || dom_clients(d) <= max_clients;
+}
+
+static void
+drop_pairs(struct dom *d)
+{
+	struct pairkey k;
+	uint32_t i;
+
+	d->flags |= D_GONE;
+	memset(&k, 0, sizeof k);
+	k.dom = d;
+	if (d->set_cap == SET_HLL)
+		return;	/* bounded anyway: at most --max-requests pairs */
+	for (i = 0; i < d->nclients; i++) {
+		k.client = d->set_cap == 0 ? d->set.one : d->set.ids[i];
+		map_del(pairs, &k, sizeof k);
+	}
+}
+
+static int
+kind_counts(const char *s, size_t n)
+{
+	char **k;
+
+	if (kinds == NULL)
+		return 1;
+	for (k = kinds; *k; k++)
+		if (strlen(*k) == n && memcmp(*k, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* read_events: count event records. */
+static int
+read_events(struct rec_reader *r)
+{
+	int c_kind = rec_col(r, "kind"), c_host = rec_need(r, "host");
+	int c_src = rec_need(r, "src"), c_dst = rec_col(r, "dst");
+	int c_bytes = rec_col(r, "bytes"), c_ts = rec_need(r, "ts");
+	const char *prev_src = NULL;
+	size_t prev_len = 0;
+	uint32_t prev_id = UINT32_MAX;
+	char *srcbuf = NULL;
+	size_t srccap = 0;
+	int rc;
+
+	if (c_kind < 0)
+		kinds = NULL;	/* no kind column: every record is web use */
+	while ((rc = rec_next(r)) == 1) {
+		const char *host, *src, *v;
+		size_t hn, sn, vn;
+		struct dom *d;
+		uint32_t id;
+		int64_t t;
+
+		if (kinds) {
+			v = rec_get(r, c_kind, &vn);
+			if (!kind_counts(v, vn))
+				continue;
+		}
+		host = rec_get(r, c_host, &hn);
+		if (hn == 0)
+			host = rec_get(r, c_dst, &hn);
+		if (hn == 0 || (d = dom_of_host(host, hn)) == NULL) {
+			if (hn)
+				over_keys++;
+			continue;
+		}
+		d->req++;
+		v = rec_get(r, c_bytes, &vn);
+		d->bytes += span_u64(v, vn);
+		v = rec_get(r, c_ts, &vn);
+		t = span_ts(v, vn);
+		span_time(t, &d->first, &d->last);
+		src = rec_get(r, c_src, &sn);
+		if (sn == 0)
+			continue;
+		/* clients are joined by spaces in --partial output */
+		if (memchr(src, ' ', sn)) {
+			size_t i;
+
+			if (sn > srccap) {
+				srccap = sn;
+				srcbuf = xrealloc(srcbuf, srccap);
+			}
+			for (i = 0; i < sn; i++)
+				srcbuf[i] = src[i] == ' ' ? '_' : src[i];
+			src = srcbuf;
+			prev_src = NULL;
+		}
+		if (prev_src && sn == prev_len && memcmp(src, prev_src, sn) == 0)
+			id = prev_id;
+		else {
+			id = client_id(src, sn);
+			prev_src = id == UINT32_MAX ? NULL : cl[id].name;
+			prev_len = sn;
+			prev_id = id;
+		}
+		if (pairs && !(d->flags & D_GONE)) {
+			set_add(d, id);
+			if (candidate(d)) {
+				struct pairkey k;
+				struct pairval *pv;
+				int isnew;
+
+				if (id == UINT32_MAX)
+					continue;
+				memset(&k, 0, sizeof k);
+				k.client = id;
+				k.dom = d;
+				pv = map_put(pairs, &k, sizeof k, &isnew);
+				if (isnew)
+					pv->first = pv->last = TM_NONE;
+				pv->req++;
+				span_time(t, &pv->first, &pv->last);
+			} else if (!watch)
+				drop_pairs(d);
+		} else
+			set_add(d, id);
+	}
+	free(srcbuf);
+	return rc;
+}
+
+static int
+hexv(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* read_partials: merge --partial outputs. */
+static int
+read_partials(struct rec_reader *r)
+{
+	int c_name, c_req = rec_need(r, "requests");
+	int c_bytes = rec_need(r, "bytes"), c_first = rec_need(r, "first");
+	int c_last = rec_need(r, "last"), c_set = rec_need(r, "clientset");
+	int rc;
+
+	c_name = rec_col(r, "host");
+	if (c_name < 0) {
+		if (host_mode)
+			errx(EXIT_ERROR, "%s: --host needs partials made with "
+			    "--host (column 'host')", rec_file(r));
+		c_name = rec_need(r, "domain");
+	}
+	while ((rc = rec_next(r)) == 1) {
+		const char *s, *v;
+		size_t n, vn;
+		struct dom *d;
+
+		s = rec_get(r, c_name, &n);
+		if (n == 0 || (d = dom_of_host(s, n)) == NULL) {
+			if (n)
+				over_keys++;
+			continue;
+		}
+		v = rec_get(r, c_req, &vn);
+		d->req += span_u64(v, vn);
+		v = rec_get(r, c_bytes, &vn);
+		d->bytes += span_u64(v, vn);
+		v = rec_get(r, c_first, &vn);
+		span_time(span_ts(v, vn), &d->first, &d->last);
+		v = rec_get(r, c_last, &vn);
+		span_time(span_ts(v, vn), &d->first, &d->last);
+		v = rec_get(r, c_set, &vn);
+		if (vn > HLL_TAGLEN && memcmp(v, HLL_TAG, HLL_TAGLEN) == 0) {
+			uint32_t i;
+
+			if (vn != HLL_TAGLEN + 2 * HLL_M) {
+				warnx("%s:%lu: bad client sketch", rec_file(r),
+				    rec_line(r));
+				return -1;
+			}
+			if (d->set_cap != SET_HLL)
+				to_sketch(d);
+			for (i = 0; i < HLL_M; i++) {
+				int hi = hexv(v[HLL_TAGLEN + 2 * i]);
+				int lo = hexv(v[HLL_TAGLEN + 1 + 2 * i]);
+
+				if (hi < 0 || lo < 0) {
+					warnx("%s:%lu: bad client sketch",
+					    rec_file(r), rec_line(r));
+					return -1;
+				}
+				if (d->set.hll[i] < hi * 16 + lo)
+					d->set.hll[i] = (uint8_t)(hi * 16 + lo);
+			}
+			continue;
+		}
+		while (vn > 0) {
+			const char *sp = memchr(v, ' ', vn);
+			size_t len = sp ? (size_t)(sp - v) : vn;
+
+			if (len)
+				set_add(d, client_id(v, len));
+			if (sp == NULL)
+				break;
+			vn -= len + 1;
+			v = sp + 1;
+		}
+	}
+	return rc;
+}
+
+static const char *
+dom_name(const struct dom *d, size_t *n)
+{
+	return map_key(doms, d, n);
+}
+
+static int
+cmp_name(const struct dom *a, const struct dom *b)
+{
+	size_t an, bn;
+	const char *as = dom_name(a, &an), *bs = dom_name(b, &bn);
+	int c = memcmp(as, bs, an < bn ? an : bn);
+
+	return c ? c : (an > bn) - (an < bn);
+}
+
+#define CMP_DESC(x, y) do { if ((x) != (y)) return (x) < (y) ? 1 : -1; } \
+	while (0)
+#define CMP_ASC(x, y) do { if ((x) != (y)) return (x) < (y) ? -1 : 1; } \
+	while (0)
+
+/* Rows carry their client count so sorting does not re-estimate. */
+struct row {
+	struct dom	*d;
+	uint64_t	 clients;
+};
+
+static int
+cmp_rank(const void *pa, const void *pb)
+{
+	const struct row *a = pa, *b = pb;
+
+	if (sortkey == SORT_CLIENTS)
+		CMP_DESC(a->clients, b->clients);
+	else if (sortkey == SORT_BYTES)
+		CMP_DESC(a->d->bytes, b->d->bytes);
+	CMP_DESC(a->d->req, b->d->req);
+	CMP_DESC(a->clients, b->clients);
+	CMP_DESC(a->d->bytes, b->d->bytes);
+	return cmp_name(a->d, b->d);
+}
+
+static int
+cmp_rare(const void *pa, const void *pb)
+{
+	const struct row *a = pa, *b = pb;
+
+	CMP_ASC(a->d->req, b->d->req);
+	CMP_ASC(a->clients, b->clients);
+	CMP_ASC(a->d->bytes, b->d->bytes);
+	return cmp_name(a->d, b->d);
+}
+
+static int
+is_rare(const struct row *w)
+{
+	if (w->d->flags & D_KNOWN)
+		return 0;
+	if (watch && !(w->d->flags & D_WATCH))
+		return 0;
+	return w->d->req <= max_req || w->clients <= max_clients;
+}
+
+static void
+set_time(struct rec_writer *w, int i, int64_t t)
+{
+	char buf[TM_STRLEN];
+
+	if (t != TM_NONE)
+		rec_set_copy(w, i, buf, tm_format(t, buf));
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	return cmp_client(*(const uint32_t *)a, *(const uint32_t *)b);
+}
+
+/* put_clientset: the client set in --partial form: the clients sorted
+ * and joined by spaces, or the sketch as "hll9:" and its registers in hex. */
+static void
+put_clientset(struct rec_writer *w, int col, const struct dom *d)
+{
+	static char *buf;
+	static size_t cap;
+	size_t len = 0, need, i;
+
+	if (d->set_cap == SET_HLL) {
+		static const char hex[] = "0123456789abcdef";
+
+		need = HLL_TAGLEN + 2 * HLL_M;
+		if (need > cap)
+			buf = xrealloc(buf, cap = need);
+		memcpy(buf, HLL_TAG, HLL_TAGLEN);
+		for (i = 0; i < HLL_M; i++) {
+			buf[HLL_TAGLEN + 2 * i] = hex[d->set.hll[i] >> 4];
+			buf[HLL_TAGLEN + 2 * i + 1] = hex[d->set.hll[i] & 15];
+		}
+		rec_set_copy(w, col, buf, need);
+		return;
+	}
+	uint32_t ids[EXACT_MAX];
+
+	for (i = 0; i < d->nclients; i++)
+		ids[i] = d->set_cap == 0 ? d->set.one : d->set.ids[i];
+	qsort(ids, d->nclients, sizeof *ids, cmp_id);
+	for (i = 0; i < d->nclients; i++) {
+		size_t n = cl[ids[i]].len;
+
+		if (len + n + 2 > cap)
+			buf = xrealloc(buf, cap = 2 * (len + n + 2));
+		if (i)
+			buf[len++] = ' ';
+		memcpy(buf + len, cl[ids[i]].name, n);
+		len += n;
+	}
+	rec_set_copy(w, col, buf ? buf : "", len);
+}
+
+static unsigned long long
+write_ranking(struct rec_writer *w, struct row *rows, size_t nrows)
+{
+	const char *hdr[] = { host_mode ? "host" : "domain", "requests",
+	    "clients", "bytes", "first", "last", "clientset" };
+	unsigned long long out = 0;
+	size_t i;
+
+	rec_header(w, hdr, partial ? 7 : 6);
+	qsort(rows, nrows, sizeof *rows, mode == MODE_RARE ? cmp_rare :
+	    cmp_rank);
+	for (i = 0; i < nrows; i++) {
+		struct dom *d = rows[i].d;
+		const char *name;
+		size_t n;
+
+		if (mode == MODE_RARE && !is_rare(&rows[i]))
+			continue;
+		if (mode == MODE_RANK && watch && !(d->flags & D_WATCH))
+			continue;
+		if (top && out >= top && !partial)
+			break;
+		name = dom_name(d, &n);
+		rec_set(w, 0, name, n);
+		rec_set_num(w, 1, (long long)d->req);
+		rec_set_num(w, 2, (long long)rows[i].clients);
+		rec_set_num(w, 3, (long long)d->bytes);
+		set_time(w, 4, d->first);
+		set_time(w, 5, d->last);
+		if (partial)
+			put_clientset(w, 6, d);
+		rec_emit(w);
+		out++;
+	}
+	return out;
+}
+
+/* Users mode: per client, its requests to watch-list names. */
+struct user {
+	uint32_t	 id;
+	uint32_t	 ndoms;
+	uint64_t	 req;
+	int64_t		 first, last;
+	struct {
+		const struct dom	*d;
+		uint64_t		 req;
+	} top[3];
+};
+
+static int
+cmp_user(const void *pa, const void *pb)
+{
+	const struct user *a = pa, *b = pb;
+
+	CMP_DESC(a->req, b->req);
+	CMP_DESC(a->ndoms, b->ndoms);
+	return cmp_client(a->id, b->id);
+}
+
+static void
+user_top(struct user *u, const struct dom *d, uint64_t req)
+{
+	int i, j;
+
+	for (i = 0; i < 3; i++) {
+		if (u->top[i].d == NULL || req > u->top[i].req ||
+		    (req == u->top[i].req && cmp_name(d, u->top[i].d) < 0))
+			break;
+	}
+	if (i == 3)
+		return;
+	for (j = 2; j > i; j--)
+		u->top[j] = u->top[j - 1];
+	u->top[i].d = d;
+	u->top[i].req = req;
+}
+
+static unsigned long long
+write_users(struct rec_writer *w)
+{
+	static const char *const cols[] = { "ts", "rule", "sev", "src",
+	    "dst", "dport", "host", "user", "count", "first", "last",
+	    "detail", "state" };
+	struct user *users;
+	size_t it = 0, i, nusers = 0, ncl = map_count(clients);
+	struct pairval *pv;
+	size_t kl;
+	unsigned long long out = 0;
+	uint32_t *slot;
+
+	rec_header(w, cols, 13);
+	users = xcalloc(ncl ? ncl : 1, sizeof *users);
+	slot = xcalloc(ncl ? ncl : 1, sizeof *slot);
+	while ((pv = map_next(pairs, &it)) != NULL) {
+		const struct pairkey *k = map_key(pairs, pv, &kl);
+		struct row row;
+		struct user *u;
+
+		row.d = k->dom;
+		row.clients = dom_clients(k->dom);
+		if (!is_rare(&row) && !(watch && (k->dom->flags & D_WATCH)))
+			continue;
+		if (slot[k->client] == 0) {
+			u = &users[nusers++];
+			slot[k->client] = (uint32_t)nusers;
+			u->id = k->client;
+			u->first = u->last = TM_NONE;
+		}
+		u = &users[slot[k->client] - 1];
+		u->req += pv->req;
+		u->ndoms++;
+		span_time(pv->first, &u->first, &u->last);
+		span_time(pv->last, &u->first, &u->last);
+		user_top(u, k->dom, pv->req);
+	}
+	qsort(users, nusers, sizeof *users, cmp_user);
+	for (i = 0; i < nusers; i++) {
+		struct user *u = &users[i];
+		char *detail = NULL;
+		size_t dlen = 0, dcap = 0, n;
+		const char *name;
+		int j;
+
+		if (u->req < min_count)
+			continue;
+		if (top && out >= top)
+			break;
+		set_time(w, 0, u->last);
+		rec_set_str(w, 1, "domrank.users");
+		rec_set_str(w, 2, u->ndoms >= 3 ? "medium" : "low");
+		rec_set(w, 3, cl[u->id].name, cl[u->id].len);
+		name = dom_name(u->top[0].d, &n);
+		rec_set(w, 6, name, n);
+		rec_set_num(w, 8, (long long)u->req);
+		set_time(w, 9, u->first);
+		set_time(w, 10, u->last);
+		/* the escaped names stay escaped inside the sentence */
+		for (j = -1; j < 3; j++) {
+			char head[96];
+			const char *s;
+			size_t sl;
+
+			if (j == -1) {
+				snprintf(head, sizeof head, "%llu request%s to "
+				    "%u watch-list domain%s:",
+				    (unsigned long long)u->req,
+				    u->req == 1 ? "" : "s", u->ndoms,
+				    u->ndoms == 1 ? "" : "s");
+				s = head;
+				sl = strlen(head);
+			} else if (u->top[j].d) {
+				name = dom_name(u->top[j].d, &n);
+				snprintf(head, sizeof head, " (%llu)",
+				    (unsigned long long)u->top[j].req);
+				sl = strlen(head);
+				if (dlen + n + sl + 8 > dcap)
+					detail = xrealloc(detail,
+					    dcap = 2 * (dlen + n + sl + 8));
+				memcpy(detail + dlen, j ? ", " : " ", 2);
+				dlen += j ? 2 : 1;
+				memcpy(detail + dlen, name, n);
+				dlen += n;
+				s = head;
+			} else
+				break;
+			if (dlen + sl + 1 > dcap)
+				detail = xrealloc(detail, dcap = 2 * (dlen +
+				    sl + 1));
+			memcpy(detail + dlen, s, sl);
+			dlen += sl;
+		}
+		if (u->ndoms > 3) {
+			if (dlen + 8 > dcap)
+				detail = xrealloc(detail, dcap = dlen + 8);
+			memcpy(detail + dlen, ", ...", 5);
+			dlen += 5;
+		}
+		rec_set_copy(w, 11, detail, dlen);
+		rec_set_str(w, 12, "closed");
+		rec_emit(w);
+		free(detail);
+		out++;
+	}
+	free(users);
+	free(slot);
+	return out;
+}
+
+/* load_known: one name a line; '#' starts a comment; "*.x" and ".x"
+ * mean x and everything under it, as a bare x does. */
+static struct map *
+load_known(const char *path)
+{
+	struct line_reader *lr = line_open(path, 0);
+	struct map *set = map_new(0);
+	const char *s;
+	size_t n;
+	int rc;
+
+	if (lr == NULL)
+		exit(EXIT_ERROR);
+	while ((rc = line_next(lr, &s, &n)) == LINE_OK || rc == LINE_LONG) {
+		char *buf = NULL;
+		size_t len, i;
+
+		if (rc == LINE_LONG)
+			continue;
+		while (n && (*s == ' ' || *s == '\t'))
+			s++, n--;
+		if (n && memchr(s, '#', n))
+			n = (size_t)((const char *)memchr(s, '#', n) - s);
+		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (n >= 2 && s[0] == '*' && s[1] == '.')
+			s += 2, n -= 2;
+		else if (n >= 1 && s[0] == '.')
+			s++, n--;
+		if (n == 0)
+			continue;
+		/* written by hand: lowercase it, as names are */
+		buf = xmalloc(n);
+		for (i = 0; i < n; i++)
+			buf[i] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i];
+		len = n;
+		while (len && buf[len - 1] == '.')
+			len--;
+		if (len)
+			map_put(set, buf, len, NULL);
+		free(buf);
+	}
+	line_close(lr);
+	if (rc == LINE_ERR)
+		exit(EXIT_ERROR);
+	return set;
+}
+
+/* load_watch: the domain (or host) column of an earlier --mode rare. */
+static struct map *
+load_watch(char *path)
+{
+	struct rec_reader *r = rec_open(&path, 1);
+	struct map *set;
+	int col, rc;
+
+	if (r == NULL)
+		exit(EXIT_ERROR);
+	col = rec_col(r, "domain");
+	if (col < 0)
+		col = rec_col(r, "host");
+	if (col < 0)
+		errx(EXIT_ERROR, "%s: watch list has no column 'domain' or "
+		    "'host'", path);
+	set = map_new(0);
+	while ((rc = rec_next(r)) == 1) {
+		const char *s;
+		size_t n;
+
+		s = rec_get(r, col, &n);
+		if (n)
+			map_put(set, s, n, NULL);
+	}
+	if (rc < 0 || rec_status(r))
+		exit(EXIT_ERROR);
+	rec_close(r);
+	return set;
+}
+
+static void
+free_all(void)
+{
+	size_t it = 0;
+	struct dom *d;
+
+	while ((d = map_next(doms, &it)) != NULL)
+		if (d->set_cap == SET_HLL)
+			free(d->set.hll);
+		else if (d->set_cap)
+			free(d->set.ids);
+	map_free(doms);
+	free(cache);
+	map_free(clients);
+	if (known)
+		map_free(known);
+	if (watch)
+		map_free(watch);
+	if (pairs)
+		map_free(pairs);
+	free(cl);
+	strv_free(kinds);
+	psl_free(psl);
+	if (psl_anc)
+		map_free(psl_anc);
+}
+
+/*
+ * domrank ranks the destinations of web use (proxy and web server
+ * records) by requests, distinct clients and bytes, grouped by
+ * registrable domain, to find the unknown sites that matter: the bottom of
+ * the ranking, minus the sites the organisation knows, is the watch list,
+ * and the clients that visit watch-list domains are the users to watch.
+ */
+int
+main(int argc, char *argv[])
+{
+	const char *psl_path = NULL, *known_path = NULL;
+	char *watch_path = NULL;
+	struct rec_reader *r;
+	struct rec_writer *w;
+	int c, line_buffered = 0, exit_status = 0, rc, status;
+	unsigned long long out;
+	struct row *rows;
+	struct dom *d;
+	size_t it, nrows;
+
+	kinds = strv_split("proxy,web", ',', NULL);
+	while ((c = opt_next(argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'C':
+			max_clients = (unsigned)opt_num("--max-clients",
+			    optarg, 1, EXACT_MAX);
+			break;
+		case 'c':
+			min_count = (unsigned long long)opt_num("--min-count",
+			    optarg, 1, LLONG_MAX);
+			break;
+		case 'e':
+			exit_status = 1;
+			break;
+		case 'H':
+			host_mode = 1;
+			break;
+		case 'h':
+			opt_help(stdout, SYNOPSIS, "Rank web destinations by "
+			    "registrable domain; make and apply watch lists.",
+			    opts);
+			return fshut(stdout, "stdout") ? EXIT_ERROR : EXIT_DONE;
+		case 'K':
+			known_path = optarg;
+			break;
+		case 'k':
+			strv_free(kinds);
+			kinds = strcmp(optarg, "any") == 0 ? NULL :
+			    strv_split(optarg, ',', NULL);
+			break;
+		case 'M':
+			merge_mode = 1;
+			break;
+		case 'm':
+			if (strcmp(optarg, "rank") == 0)
+				mode = MODE_RANK;
+			else if (strcmp(optarg, "rare") == 0)
+				mode = MODE_RARE;
+			else if (strcmp(optarg, "users") == 0)
+				mode = MODE_USERS;
+			else {
+				warnx("--mode: %s: not rank, rare or users",
+				    optarg);
+				opt_usage_error(SYNOPSIS);
+			}
+			break;
+		case 'n':
+			top = (unsigned long long)opt_num("--top", optarg, 0,
+			    LLONG_MAX);
+			break;
+		case 'P':
+			partial = 1;
+			break;
+		case 'p':
+			psl_path = optarg;
+			break;
+		case 'R':
+			max_req = (unsigned long long)opt_num("--max-requests",
+			    optarg, 0, LLONG_MAX);
+			break;
+		case 's':
+			if (strcmp(optarg, "requests") == 0)
+				sortkey = SORT_REQ;
+			else if (strcmp(optarg, "clients") == 0)
+				sortkey = SORT_CLIENTS;
+			else if (strcmp(optarg, "bytes") == 0)
+				sortkey = SORT_BYTES;
+			else {
+				warnx("--sort: %s: not requests, clients or "
+				    "bytes", optarg);
+				opt_usage_error(SYNOPSIS);
+			}
+			break;
+		case 'u':
+			line_buffered = 1;
+			break;
+		case 'V':
+			opt_version();
+			return fshut(stdout, "stdout") ? EXIT_ERROR : EXIT_DONE;
+		case 'w':
+			watch_path = optarg;
+			break;
+		case 'x':
+			max_keys = (unsigned long long)opt_num("--max-keys",
+			    optarg, 1, LLONG_MAX);
+			break;
+		default:
+			opt_usage_error(SYNOPSIS);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (mode == MODE_USERS && (merge_mode || partial)) {
+		warnx("--mode users needs events, not partial rankings");
+		opt_usage_error(SYNOPSIS);
+	}
+	if (partial && mode != MODE_RANK) {
+		warnx("--partial writes rankings only (--mode rank)");
+		opt_usage_error(SYNOPSIS);
+	}
+
+	if (psl_path == NULL && (psl_path = getenv("KAZAMI_PSL")) != NULL &&
+	    *psl_path == '\0')
+		psl_path = NULL;
+	if (psl_path == NULL)
+		psl_path = PSL_DAT;
+	if ((psl = psl_load_file(psl_path)) == NULL)
+		errx(EXIT_ERROR, "%s: cannot load the public suffix list",
+		    psl_path);
+	if (!host_mode)
+		psl_anc = load_rules(psl_path);
+	if (known_path)
+		known = load_known(known_path);
+	if (watch_path)
+		watch = load_watch(watch_path);
+	doms = map_new(sizeof(struct dom));
+	cache = xcalloc((size_t)1 << CACHE_BITS, sizeof *cache);
+	clients = map_new(sizeof(uint32_t));
+	if (mode == MODE_USERS)
+		pairs = map_new(sizeof(struct pairval));
+
+	if ((r = rec_open(argv, argc)) == NULL)
+		return EXIT_ERROR;
+	rc = merge_mode ? read_partials(r) : read_events(r);
+	status = rc < 0 ? EXIT_ERROR : rec_status(r);
+	rec_close(r);
+	if (over_keys)
+		warnx("%llu records for names beyond --max-keys %llu not "
+		    "ranked", over_keys, max_keys);
+	if (over_clients)
+		warnx("%llu records from clients beyond the first %u not "
+		    "counted as distinct clients", over_clients, CLIENTS_MAX);
+
+	w = rec_wopen(line_buffered);
+	if (mode == MODE_USERS)
+		out = write_users(w);
+	else {
+		nrows = map_count(doms);
+		rows = xcalloc(nrows ? nrows : 1, sizeof *rows);
+		it = 0;
+		nrows = 0;
+		while ((d = map_next(doms, &it)) != NULL) {
+			rows[nrows].d = d;
+			rows[nrows++].clients = dom_clients(d);
+		}
+		out = write_ranking(w, rows, nrows);
+		free(rows);
+	}
+	if (rec_wclose(w) != 0)
+		status = EXIT_ERROR;
+	free_all();
+	if (status)
+		return status;
+	return exit_status && out && mode != MODE_RANK ? EXIT_FOUND :
+	    EXIT_DONE;
+}
