@@ -2,6 +2,7 @@
  * ev: the event being built from one line, its scratch arena, and the
  * span helpers every parser family uses.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,17 +177,19 @@ span_starts(struct span s, const char *lit)
 int
 span_num(struct span s, long long *v)
 {
-	long long r = 0;
+	unsigned long long r = 0;
 	size_t i;
 
-	if (s.n == 0 || s.n > 18)
+	if (s.n == 0 || s.n > 19)
 		return 0;
 	for (i = 0; i < s.n; i++) {
 		if (s.p[i] < '0' || s.p[i] > '9')
 			return 0;
-		r = r * 10 + (s.p[i] - '0');
+		r = r * 10 + (unsigned)(s.p[i] - '0');
 	}
-	*v = r;
+	if (r > (unsigned long long)LLONG_MAX)
+		return 0;
+	*v = (long long)r;
 	return 1;
 }
 

@@ -143,7 +143,8 @@ int span_starts(struct span s, const char *lit);
 /* memmem_lit: first occurrence of lit in s[0..n), or NULL. */
 const char *memmem_lit(const char *s, size_t n, const char *lit);
 
-/* span_num: s is all decimal digits (1-18 of them); 1 and *v, else 0. */
+/* span_num: s is all decimal digits (1-19, at most LLONG_MAX); 1 and *v,
+ * else 0. */
 int span_num(struct span s, long long *v);
 /* span_ieq: s equals lit, ASCII case-insensitively. */
 int span_ieq(struct span s, const char *lit);
