@@ -295,10 +295,35 @@ rehash(struct map *m)
 	free(old);
 }
 
+void
+map_prefetch(const struct map *m, uint64_t h, int stage)
+{
+	size_t i = h & m->mask;
+
+	if (stage == 0) {
+		__builtin_prefetch(&m->slots[i]);
+		return;
+	}
+	/* Most keys sit at or just after their home slot. */
+	for (int k = 0; k < 4 && m->slots[i].hash != 0; k++) {
+		if (m->slots[i].hash == h) {
+			__builtin_prefetch(m->slots[i].e);
+			return;
+		}
+		i = (i + 1) & m->mask;
+	}
+}
+
 void *
 map_put(struct map *m, const void *key, size_t klen, int *isnew)
 {
-	uint64_t h = hash_bytes(key, klen);
+	return map_put_hashed(m, key, klen, hash_bytes(key, klen), isnew);
+}
+
+void *
+map_put_hashed(struct map *m, const void *key, size_t klen, uint64_t h,
+    int *isnew)
+{
 	struct slot *s = find(m, key, klen, h);
 	struct entry *e;
 

@@ -29,6 +29,17 @@ void *map_get(const struct map *m, const void *key, size_t klen);
  * *isnew (if not NULL) says which.  The key is copied. */
 void *map_put(struct map *m, const void *key, size_t klen, int *isnew);
 
+/*
+ * For loops that look up many keys at random: hash a key ahead of use,
+ * map_prefetch(m, h, 0) to start loading its index slot, later
+ * map_prefetch(m, h, 1) to start loading its entry (once the slot is in
+ * cache), and finally map_put_hashed with the same hash.  The cache
+ * misses of several keys then overlap instead of adding up.
+ */
+void map_prefetch(const struct map *m, uint64_t h, int stage);
+void *map_put_hashed(struct map *m, const void *key, size_t klen,
+    uint64_t h, int *isnew);
+
 /* map_del: remove key; returns 1 if it was there. */
 int map_del(struct map *m, const void *key, size_t klen);
 

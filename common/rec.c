@@ -287,56 +287,87 @@ csv_record(int c, void *data)
 	r->csv_done = 1;
 }
 
-/* Byte classes for the fast path: 1 comma, 2 a byte that sends the line
- * to libcsv (quote, control, DEL, non-ASCII), 0 anything else. */
-static unsigned char byteclass[256];
+/*
+ * The fast path looks at eight bytes at a time: a word with no comma and
+ * no byte that needs libcsv (quote, control, DEL, non-ASCII) is skipped
+ * whole.  zero_bytes() marks, exactly, the bytes of a word that are zero.
+ */
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+#define LOW7	0x7f7f7f7f7f7f7f7fULL
 
-static void
-byteclass_init(void)
+static inline uint64_t
+zero_bytes(uint64_t w)
 {
-	for (int c = 0; c < 256; c++)
-		byteclass[c] = c == ',' ? 1 :
-		    (c < 0x20 || c >= 0x7f || c == '"') ? 2 : 0;
+	return ~(((w & LOW7) + LOW7) | w | LOW7);
+}
+
+/* special_bytes: non-zero when the word holds a byte libcsv must see. */
+static inline uint64_t
+special_bytes(uint64_t w)
+{
+	return (w & HIGHS) | zero_bytes(w ^ (ONES * '"')) |
+	    zero_bytes(w ^ (ONES * 0x7f)) |
+	    ((w - ONES * 0x20) & ~w & HIGHS);	/* a byte below 0x20 */
+}
+
+/* mark_comma: field boundary at offset i of the copy in fbuf. */
+static inline void
+mark_comma(struct rec_reader *r, size_t i, size_t *start, int *nf)
+{
+	if (*nf < r->ncols) {
+		r->off[*nf] = *start;
+		r->len[*nf] = i - *start;
+	}
+	(*nf)++;
+	r->fbuf[i] = '\0';
+	*start = i + 1;
 }
 
 /*
  * split_fast: the common case, a line of printable ASCII without quotes,
- * split on commas in one pass over a copy of the line.  Returns 0, or -1
- * when the line needs libcsv after all.
+ * split on commas over a copy of the line.  Returns 0, or -1 when the
+ * line needs libcsv after all.
  */
 static int
 split_fast(struct rec_reader *r, const char *p, size_t n)
 {
-	const unsigned char *s;
-	size_t i, start = 0;
-	int nf = 0, ncols = r->ncols;
+	size_t i = 0, start = 0;
+	int nf = 0;
+	char *s;
 
-	grow(&r->fbuf, &r->fcap, n + 1);
-	memcpy(r->fbuf, p, n);
-	r->fbuf[n] = '\0';
-	s = (const unsigned char *)r->fbuf;
-	for (i = 0; i < n; i++) {
-		unsigned char k = byteclass[s[i]];
+	grow(&r->fbuf, &r->fcap, n + 8);
+	s = r->fbuf;
+	memcpy(s, p, n);
+	s[n] = '\0';
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, commas;
 
-		if (k == 0)
-			continue;
-		if (k == 2)
+		memcpy(&w, s + i, 8);
+		if (special_bytes(w))
 			return -1;
-		if (nf < ncols) {
-			r->off[nf] = start;
-			r->len[nf] = i - start;
+		commas = zero_bytes(w ^ (ONES * ','));
+		while (commas) {
+			mark_comma(r, i + (size_t)(__builtin_ctzll(commas) >> 3),
+			    &start, &nf);
+			commas &= commas - 1;
 		}
-		nf++;
-		r->fbuf[i] = '\0';
-		start = i + 1;
 	}
-	if (nf < ncols) {
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '"')
+			return -1;
+		if (c == ',')
+			mark_comma(r, i, &start, &nf);
+	}
+	if (nf < r->ncols) {
 		r->off[nf] = start;
 		r->len[nf] = n - start;
 	}
 	r->flen = n + 1;
 	r->nf = nf + 1;
-	r->toomany = r->nf > ncols;
+	r->toomany = r->nf > r->ncols;
 	return 0;
 }
 
@@ -511,8 +542,6 @@ rec_open(char *const paths[], int n)
 {
 	struct rec_reader *r = xcalloc(1, sizeof *r);
 
-	if (byteclass[','] == 0)
-		byteclass_init();
 	r->paths = (char **)paths;
 	r->npaths = n;
 	r->max = REC_MAX_DEFAULT;
