@@ -75,12 +75,11 @@ syslog_year(struct ln_file *f, int mon)
  * syslog_stamp3164: "Mmm dd hh:mm:ss[.frac]" or "Mmm dd yyyy hh:mm:ss"
  * at s.  Returns the bytes used (0 if none) and sets *ts (local time).
  */
-size_t
-syslog_stamp3164(struct ln_file *f, const char *s, size_t n, int64_t *ts)
+static size_t
+stamp3164(struct ln_file *f, const char *s, size_t n, int64_t *ts, int year)
 {
 	const char *p = s, *end = s + n;
 	struct tm_parts t;
-	int year = 0;
 
 	memset(&t, 0, sizeof t);
 	if (n < 15 || (t.mon = month3(p)) == 0 || p[3] != ' ')
@@ -96,7 +95,8 @@ syslog_stamp3164(struct ln_file *f, const char *s, size_t n, int64_t *ts)
 		return 0;
 	if (p >= end || *p++ != ' ')
 		return 0;
-	if (end - p > 5 && p[4] == ' ' && digits(p, end, 4, &year))
+	if (year == 0 && end - p > 5 && p[4] == ' ' &&
+	    digits(p, end, 4, &year))
 		p += 5;
 	if (!digits(p, end, 2, &t.hour) || end - p < 8 || p[2] != ':' ||
 	    !digits(p + 3, end, 2, &t.min) || p[5] != ':' ||
@@ -122,6 +122,21 @@ syslog_stamp3164(struct ln_file *f, const char *s, size_t n, int64_t *ts)
 	t.year = year ? year : syslog_year(f, t.mon);
 	*ts = tm_from_local(&t);
 	return (size_t)(p - s);
+}
+
+size_t
+syslog_stamp3164(struct ln_file *f, const char *s, size_t n, int64_t *ts)
+{
+	int year = 0;
+
+	/* "yyyy Mmm dd hh:mm:ss", as some daemons write it */
+	if (n > 20 && s[4] == ' ' && digits(s, s + n, 4, &year) &&
+	    month3(s + 5) != 0) {
+		size_t used = stamp3164(f, s + 5, n - 5, ts, year);
+
+		return used ? used + 5 : 0;
+	}
+	return stamp3164(f, s, n, ts, 0);
 }
 
 /* tok: the next space-delimited token at *pp; moves *pp past it and one
