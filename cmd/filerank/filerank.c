@@ -124,6 +124,12 @@ fr_file_name(uint32_t fid, size_t *len)
 	return map_key(files, filev[fid], len);
 }
 
+size_t
+fr_file_count(void)
+{
+	return nfile;
+}
+
 static void
 trim(const char **s, size_t *n)
 {
@@ -930,6 +936,7 @@ main(int argc, char *argv[])
 	cp_free(cw);
 	for (int i = 0; i < R_N; i++)
 		rk_free(rep[i]);
+	rk_done();
 	map_free(users);
 	map_free(files);
 	map_free(names);

@@ -43,6 +43,7 @@ extern const char *const fr_report_names[R_N];
 const char *fr_user_name(uint32_t uid, size_t *len);
 const struct fr_user *fr_user_get(uint32_t uid);
 const char *fr_file_name(uint32_t fid, size_t *len);
+size_t fr_file_count(void);
 
 /* ---- pathglob.c ---- */
 
@@ -85,6 +86,9 @@ void rk_free(struct rk_report *rp);
 /* rk_add: one event of user uid on file fid (FR_NONE: counted, but not
  * as a distinct file) at event time ts. */
 void rk_add(struct rk_report *rp, uint32_t uid, uint32_t fid, int64_t ts);
+
+/* rk_done: frees what rk_write keeps for all reports. */
+void rk_done(void);
 
 /* rk_capped: pairs were refused because of the cap. */
 int rk_capped(const struct rk_report *rp);

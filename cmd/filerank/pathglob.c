@@ -265,28 +265,40 @@ in_class(const struct pg_pattern *p, const struct pg_tok *t, uint32_t c,
 	return hit != t->neg;
 }
 
-/* Epsilon moves: a star may match nothing, so its successor is live too.
- * They only go forward, so one pass in order is the closure. */
+/*
+ * Epsilon moves: a star may match nothing, so its successor is live too.
+ * They only go forward, so one pass in order over the live range [*lo,
+ * *hi] is the closure; *hi may grow.  Returns 0 when nothing is live.
+ */
 static int
-closure(const struct pg_pattern *p, uint8_t *st)
+closure(const struct pg_pattern *p, uint8_t *st, size_t *lo, size_t *hi)
 {
-	int any = 0;
+	size_t i, first = SIZE_MAX, last = 0;
 
-	for (size_t i = 0; i < p->ntok; i++) {
+	for (i = *lo; i <= *hi; i++) {
 		if (!st[i])
 			continue;
-		any = 1;
-		if (p->tok[i].type == T_STAR || p->tok[i].type == T_DSTAR ||
-		    p->tok[i].type == T_DSTARSL)
+		if (first == SIZE_MAX)
+			first = i;
+		last = i;
+		if (i < p->ntok && (p->tok[i].type == T_STAR ||
+		    p->tok[i].type == T_DSTAR || p->tok[i].type == T_DSTARSL)) {
 			st[i + 1] = 1;
+			if (*hi < i + 1)
+				*hi = i + 1;
+		}
 	}
-	return any || st[p->ntok];
+	if (first == SIZE_MAX)
+		return 0;
+	*lo = first;
+	*hi = last;
+	return 1;
 }
 
 int
 pg_match(struct pg_pattern *p, const struct pg_path *path)
 {
-	size_t start = 0, nt = p->ntok;
+	size_t start = 0, nt = p->ntok, lo = 0, hi = 0;
 	int ci = path->windows;
 
 	if (p->base_only) {
@@ -295,50 +307,71 @@ pg_match(struct pg_pattern *p, const struct pg_path *path)
 				start = k + 1;
 	}
 	memset(p->cur, 0, nt + 1);
+	memset(p->next, 0, nt + 1);
 	p->cur[0] = 1;
-	closure(p, p->cur);
+	closure(p, p->cur, &lo, &hi);
 	for (size_t k = start; k < path->n; k++) {
 		uint32_t c = path->cp[k];
+		size_t nlo = SIZE_MAX, nhi = 0;
 		uint8_t *tmp;
 
-		memset(p->next, 0, nt + 1);
-		for (size_t i = 0; i < nt; i++) {
+		for (size_t i = lo; i <= hi && i < nt; i++) {
 			const struct pg_tok *t = &p->tok[i];
+			size_t to = SIZE_MAX;
 
 			if (!p->cur[i])
 				continue;
 			switch (t->type) {
 			case T_LIT:
 				if (c == t->c || (ci && fold(c) == fold(t->c)))
-					p->next[i + 1] = 1;
+					to = i + 1;
 				break;
 			case T_ANY:
 				if (c != '/')
-					p->next[i + 1] = 1;
+					to = i + 1;
 				break;
 			case T_CLASS:
 				if (c != '/' && in_class(p, t, c, ci))
-					p->next[i + 1] = 1;
+					to = i + 1;
 				break;
 			case T_STAR:
 				if (c != '/')
-					p->next[i] = 1;
+					to = i;
 				break;
 			case T_DSTAR:
-				p->next[i] = 1;
+				to = i;
 				break;
 			case T_DSTARSL:
-				p->next[i] = 1;
-				if (c == '/')
+				to = i;
+				if (c == '/') {
 					p->next[i + 1] = 1;
+					nhi = nhi > i + 1 ? nhi : i + 1;
+				}
 				break;
 			}
+			if (to != SIZE_MAX) {
+				p->next[to] = 1;
+				if (to < nlo)
+					nlo = to;
+				if (to > nhi)
+					nhi = to;
+			}
 		}
-		if (!closure(p, p->next))
+		/* the old states are dead: clear them for the next swap */
+		memset(p->cur + lo, 0, hi - lo + 1);
+		if (nlo == SIZE_MAX) {
+			/* only a DSTARSL successor can be live without nlo */
+			nlo = nhi;
+			if (!p->next[nhi])
+				return 0;
+		}
+		if (!closure(p, p->next, &nlo, &nhi))
 			return 0;
 		tmp = p->cur;
 		p->cur = p->next;
 		p->next = tmp;
+		lo = nlo;
+		hi = nhi;
 	}
 	return p->cur[nt];
 }
