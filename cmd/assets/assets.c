@@ -80,7 +80,7 @@ main(int argc, char *argv[])
 			break;
 		case 'V':
 			opt_version();
-			return EXIT_DONE;
+			return fshut(stdout, "stdout") ? EXIT_ERROR : EXIT_DONE;
 		default:
 			opt_usage_error(SYNOPSIS);
 		}

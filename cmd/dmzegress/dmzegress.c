@@ -570,8 +570,11 @@ main(int argc, char *argv[])
 		errx(EXIT_ERROR, "no site inventory: DMZ servers are known "
 		    "only from it (give -a FILE or set KAZAMI_ASSETS)");
 
-	if ((r = rec_open(argv + optind, argc - optind)) == NULL)
-		return EXIT_ERROR;
+	if ((r = rec_open(argv + optind, argc - optind)) == NULL) {
+		site_free(site);
+		rc = EXIT_ERROR;
+		goto out;
+	}
 	cts = rec_need(r, "ts");
 	csrc = rec_need(r, "src");
 	cdst = rec_need(r, "dst");

@@ -339,13 +339,15 @@ main(int argc, char *argv[])
 		case 'h':
 			opt_help(stdout, SYNOPSIS, "Add country and AS columns "
 			    "for src and dst.", opts);
+			free(dbargs);
 			return fshut(stdout, "stdout") ? EXIT_ERROR : EXIT_DONE;
 		case 'u':
 			line_buffered = 1;
 			break;
 		case 'V':
 			opt_version();
-			return EXIT_DONE;
+			free(dbargs);
+			return fshut(stdout, "stdout") ? EXIT_ERROR : EXIT_DONE;
 		default:
 			opt_usage_error(SYNOPSIS);
 		}
@@ -370,8 +372,10 @@ main(int argc, char *argv[])
 		    "KAZAMI_GEOIP (none found in /usr/share/GeoIP or "
 		    "/var/lib/GeoIP)");
 
-	if ((r = rec_open(argv, argc)) == NULL)
-		return EXIT_ERROR;
+	if ((r = rec_open(argv, argc)) == NULL) {
+		status = EXIT_ERROR;
+		goto out;
+	}
 	isrc = rec_need(r, "src");
 	idst = rec_need(r, "dst");
 
@@ -429,6 +433,7 @@ main(int argc, char *argv[])
 		status = EXIT_ERROR;
 	rec_close(r);
 	map_free(cache);
+out:
 	for (size_t k = 0; k < ndbs; k++) {
 		MMDB_close(&dbs[k].mmdb);
 		free(dbs[k].owned);

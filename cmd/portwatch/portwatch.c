@@ -764,6 +764,30 @@ exempt(const struct pw *pw, const struct ip_addr *a)
 	return 0;
 }
 
+static void
+pw_free(struct pw *pw)
+{
+	if (pw->rare != NULL)
+		det_win_free(pw->rare);
+	for (unsigned p = 0; p < P_N; p++) {
+		free(pw->watch[p]);
+		free(pw->common[p]);
+		free(pw->baseline[p]);
+	}
+	for (size_t i = 0; i < pw->nwatches; i++)
+		free(pw->watches[i].reason);
+	free(pw->watches);
+	for (size_t i = 0; i < pw->nwheres; i++) {
+		free(pw->wheres[i].text);
+		free(pw->wheres[i].ports);
+		free(pw->wheres[i].cc);
+	}
+	free(pw->wheres);
+	strv_free(pw->exempt);
+	if (have_geodb)
+		MMDB_close(&geodb);
+}
+
 /*
  * portwatch watches outbound traffic from inside hosts to the outside
  * for what an organisation should not see: IRC and known backdoor and bot
@@ -870,8 +894,10 @@ main(int argc, char *argv[])
 		geodb_open(geopath);
 	pw.exempt = strv_split(exempt_roles, ',', NULL);
 
-	if ((r = rec_open(argv + optind, argc - optind)) == NULL)
+	if ((r = rec_open(argv + optind, argc - optind)) == NULL) {
+		pw_free(&pw);
 		return EXIT_ERROR;
+	}
 	cts = rec_need(r, "ts");
 	csrc = rec_need(r, "src");
 	cdst = rec_need(r, "dst");
@@ -953,24 +979,6 @@ main(int argc, char *argv[])
 	}
 	rc = det_finish(pw.det, rc < 0 ? EXIT_ERROR : rec_status(r));
 	rec_close(r);
-	if (pw.rare != NULL)
-		det_win_free(pw.rare);
-	for (unsigned p = 0; p < P_N; p++) {
-		free(pw.watch[p]);
-		free(pw.common[p]);
-		free(pw.baseline[p]);
-	}
-	for (size_t i = 0; i < pw.nwatches; i++)
-		free(pw.watches[i].reason);
-	free(pw.watches);
-	for (size_t i = 0; i < pw.nwheres; i++) {
-		free(pw.wheres[i].text);
-		free(pw.wheres[i].ports);
-		free(pw.wheres[i].cc);
-	}
-	free(pw.wheres);
-	strv_free(pw.exempt);
-	if (have_geodb)
-		MMDB_close(&geodb);
+	pw_free(&pw);
 	return rc;
 }
