@@ -25,7 +25,7 @@ rejected_lines() {
 @test "lognorm-app: every app format is listed" {
 	run lognorm --list-formats
 	assert_success
-	for f in squid clf clf-syslog w3c bind dnsmasq unbound postfix \
+	for f in squid clf clf-syslog npm w3c bind dnsmasq unbound postfix \
 	    sendmail exim sshd dropbear; do
 		echo "$output" | grep -q "^$f\b" || { echo "missing $f"; false; }
 	done
@@ -57,6 +57,12 @@ rejected_lines() {
 @test "lognorm-app: clf: a line forced to squid is rejected" {
 	run bash -c 'lognorm -f squid "$1" 2>/dev/null' _ "$APP/clf.log"
 	assert_output "$CORE_HEADER"
+}
+
+@test "lognorm-app: npm: Nginx Proxy Manager layouts" {
+	norm npm
+	[ "$(rejected_lines)" = "4" ]
+	grep -q ':4: nginx proxy manager: URI not closed' "$REJ"
 }
 
 @test "lognorm-app: w3c: #Fields maps columns, #Date dates bare times" {

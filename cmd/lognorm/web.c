@@ -10,6 +10,8 @@ const struct ln_format web_formats[] = {
 	    -1, 0, clf_parse, NULL, NULL },
 	{ "clf-syslog", "Apache/nginx access log lines sent through syslog",
 	    -1, 1, clfsys_parse, NULL, NULL },
+	{ "npm", "nginx lines that start with [time] (Nginx Proxy Manager)",
+	    -1, 0, npm_parse, NULL, NULL },
 	{ "w3c", "W3C extended log (IIS), columns from #Fields:",
 	    SLOT_W3C, 0, w3c_parse, NULL, w3c_fini },
 	{ NULL, NULL, -1, 0, NULL, NULL, NULL },

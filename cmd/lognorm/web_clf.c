@@ -243,3 +243,130 @@ clfsys_parse(struct ln_file *f, const struct syslog_env *env,
 		return LN_NO;
 	return clf_line(msg, n, ev, why);
 }
+
+/* secs_span: "0.227" (seconds with a fraction) as dur. */
+static int
+secs_span(struct ev *ev, struct span w)
+{
+	const char *d = memchr(w.p, '.', w.n), *p;
+	struct span ip = sp(w.p, d ? (size_t)(d - w.p) : w.n);
+	int ms;
+
+	if (!sp_digits(ip, 9))
+		return 0;
+	p = d ? d : w.p + w.n;
+	ms = frac_ms(&p, w.p + w.n);
+	if (p != w.p + w.n)
+		return 0;
+	ev_secs(ev, RC_DUR, sp_uint(ip) * 1000 + ms);
+	return 1;
+}
+
+/* bracket_field: the value of "[Name value]" in s, or empty. */
+static struct span
+bracket_field(struct span s, const char *name)
+{
+	const char *q = sp_find(s.p, s.n, name), *e = s.p + s.n, *b, *r;
+
+	if (q == NULL || q == s.p || q[-1] != '[')
+		return sp(s.p, 0);
+	b = q + strlen(name);
+	r = memchr(b, ']', (size_t)(e - b));
+	return r ? sp(b, (size_t)(r - b)) : sp(s.p, 0);
+}
+
+/*
+ * npm_parse: nginx access lines that begin with the bracketed time, as
+ * Nginx Proxy Manager writes them:
+ *   [time] CACHE UPSTREAM STATUS - METHOD SCHEME HOST "URI" [Client A] [Length N] ... "UA" "REF"
+ *   [time] STATUS - METHOD SCHEME HOST "URI" [Client A] [Length N] ... "UA" "REF"
+ * and the "vhost client request-time" layout
+ *   [time] HOST CLIENT SECONDS "REQUEST" STATUS BYTES ...
+ */
+int
+npm_parse(struct ln_file *f, const struct syslog_env *env, const char *msg,
+    size_t n, struct ev *ev, const char **why)
+{
+	struct cur c;
+	struct span w[8], q, status = { NULL, 0 }, v;
+	const char *rb;
+	int nw = 0, closed, i;
+	int64_t ms;
+
+	(void)f;
+	(void)env;
+	if (n < 30 || msg[0] != '[')
+		return LN_NO;
+	rb = memchr(msg, ']', n < 40 ? n : 40);
+	if (rb == NULL || clf_time(msg + 1, rb, &ms) < 0)
+		return LN_NO;
+	cur_init(&c, rb + 1, (size_t)(msg + n - rb - 1));
+	for (;;) {
+		cur_skipsp(&c);
+		if (c.p >= c.e || *c.p == '"')
+			break;
+		if (nw == 8)
+			return LN_NO;
+		w[nw++] = cur_word(&c);
+	}
+	if (c.p >= c.e)
+		return LN_NO;
+	c.p++;
+	if (nw == 3 && sp_ipish(w[1])) {
+		/* HOST CLIENT SECONDS "REQUEST" STATUS BYTES */
+		q = quoted(&c.p, c.e, &closed);
+		status = cur_word(&c);
+		if (!closed || !sp_digits(status, 3))
+			return LN_NO;
+		ev->ts = ms;
+		ev_setz(ev, RC_KIND, "web");
+		if (!sp_lit(w[0], "_"))
+			ev_dash(ev, RC_HOST, w[0]);
+		ev_set(ev, RC_SRC, w[1].p, w[1].n);
+		secs_span(ev, w[2]);
+		request(ev, q);
+		ev_set(ev, RC_STATUS, status.p, status.n);
+		v = cur_word(&c);
+		if (sp_digits(v, 20))
+			ev_set(ev, RC_BYTES, v.p, v.n);
+		return LN_OK;
+	}
+	if (nw < 4 || (!sp_lit(w[nw - 2], "http") &&
+	    !sp_lit(w[nw - 2], "https")))
+		return LN_NO;
+	for (i = nw - 4; i >= 0; i--) {
+		if (sp_lit(w[i], "-"))
+			continue;
+		if (w[i].n == 3 && sp_digits(w[i], 3))
+			status = w[i];
+		break;
+	}
+	q = quoted(&c.p, c.e, &closed);
+	if (!closed) {
+		*why = "nginx proxy manager: URI not closed";
+		return LN_BAD;
+	}
+	ev->ts = ms;
+	ev_setz(ev, RC_KIND, "web");
+	ev_set(ev, RC_METHOD, w[nw - 3].p, w[nw - 3].n);
+	ev_set(ev, RC_HOST, w[nw - 1].p, w[nw - 1].n);
+	if (q.n)
+		ev_set(ev, RC_URL, q.p, q.n);
+	if (status.n)
+		ev_set(ev, RC_STATUS, status.p, status.n);
+	v = bracket_field(sp(c.p, cur_left(&c)), "Client ");
+	if (v.n)
+		ev_set(ev, RC_SRC, v.p, v.n);
+	v = bracket_field(sp(c.p, cur_left(&c)), "Length ");
+	if (sp_digits(v, 20))
+		ev_set(ev, RC_BYTES, v.p, v.n);
+	/* the user agent: the first quoted string after the brackets */
+	while (c.p < c.e && *c.p != '"')
+		c.p++;
+	if (c.p < c.e) {
+		c.p++;
+		v = quoted(&c.p, c.e, &closed);
+		ev_dash(ev, RC_MSG, v);
+	}
+	return LN_OK;
+}
