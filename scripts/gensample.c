@@ -271,6 +271,10 @@ emit(struct gen *g, int file, int64_t ts, const char *fmt, ...)
 	if (idx >= g->nbuckets)
 		idx = g->nbuckets - 1;
 	b = &g->b[idx];
+	if (b->text == NULL) {
+		b->tcap = 1 << 16;
+		b->text = xmalloc(b->tcap);
+	}
 	for (;;) {
 		va_start(ap, fmt);
 		n = vsnprintf(b->text + b->tlen, b->tcap - b->tlen, fmt, ap);
@@ -313,7 +317,8 @@ bucket_flush(struct gen *g, int idx)
 	struct bucket *b = &g->b[idx];
 	size_t i;
 
-	qsort(b->v, b->n, sizeof *b->v, line_cmp);
+	if (b->n > 0)	/* an empty bucket has no array at all */
+		qsort(b->v, b->n, sizeof *b->v, line_cmp);
 	for (i = 0; i < b->n; i++) {
 		FILE *fp = g->out[b->v[i].file];
 
@@ -1408,16 +1413,15 @@ mkdir_p(const char *dir)
 int
 main(int argc, char *argv[])
 {
-	struct gen *g = xcalloc(1, sizeof *g);
+	struct gen *g;
 	const char *dir = "sample", *date = "2026-11-20";
 	unsigned long long seed = 1;
 	char *end, *incpath;
 	struct tm tm;
-	int c, i, d, rc = 0, saturday = -1;
+	int c, i, d, rc = 0, saturday = -1, days = 2;
 	unsigned long total = 0;
+	double scale = 1;
 
-	g->scale = 1;
-	g->days = 2;
 	while ((c = opt_next(argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'S':
@@ -1435,16 +1439,16 @@ main(int argc, char *argv[])
 			    "raw device logs with seeded incidents.", opts);
 			return fshut(stdout, "stdout") ? EXIT_ERROR : 0;
 		case 'n':
-			g->days = (int)opt_num("--days", optarg, 1, 366);
+			days = (int)opt_num("--days", optarg, 1, 366);
 			break;
 		case 'o':
 			dir = optarg;
 			break;
 		case 's':
 			errno = 0;
-			g->scale = strtod(optarg, &end);
+			scale = strtod(optarg, &end);
 			if (errno || end == optarg || *end != '\0' ||
-			    !(g->scale >= 0.001 && g->scale <= 1000))
+			    !(scale >= 0.001 && scale <= 1000))
 				errx(EXIT_ERROR, "--scale: %s: not a number in "
 				    "0.001-1000", optarg);
 			break;
@@ -1458,6 +1462,9 @@ main(int argc, char *argv[])
 	end = strptime(date, "%Y-%m-%d", &tm);
 	if (end == NULL || *end != '\0' || strlen(date) != 10)
 		errx(EXIT_ERROR, "--date: %s: not a YYYY-MM-DD date", date);
+	g = xcalloc(1, sizeof *g);
+	g->scale = scale;
+	g->days = days;
 	g->start = (int64_t)timegm(&tm) * 1000;
 
 	rng_seed(&g->r, seed);

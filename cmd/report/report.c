@@ -1212,8 +1212,10 @@ main(int argc, char *argv[])
 			st |= add_input(tabs, &al, argv[c], ro);
 		}
 	}
-	if (st != 0)
-		return EXIT_ERROR;
+	if (st != 0) {
+		st = EXIT_ERROR;
+		goto done;
+	}
 	alerts_prepare(&al);
 	for (i = 0; i < al.n; i++)
 		sev_count[sev_rank(cell(&al.t, al.rows[i], al.c[A_SEV]))]++;
@@ -1264,6 +1266,7 @@ main(int argc, char *argv[])
 		st = EXIT_ERROR;
 
 	free(period);
+done:
 	free(al.rows);
 	table_free(&al.t);
 	for (i = 0; i < R_NROLES; i++)
