@@ -2,7 +2,8 @@
  * map: hash tables keyed by byte strings (addresses are keyed by their
  * 16 bytes), with a fixed-size value per table stored beside the key.
  * Value pointers stay valid until the entry is deleted or the map freed,
- * whatever else is inserted.  The hash is seeded per process so an
+ * whatever else is inserted.  Values are 8-byte aligned (not 16: copy
+ * __int128 and long double members in and out with memcpy).  The hash is seeded per process so an
  * attacker who writes log lines cannot aim collisions at us.
  *
  * Memory per entry: one 16-byte slot in the index (kept under 3/4 full),

@@ -102,10 +102,22 @@ struct tally {
 	int		 status;
 };
 
-static __int128 *
-agg_sums(struct tally *t, struct agg *a)
+/* Map values are only 8-byte aligned, so sums are copied in and out. */
+static __int128
+sum_get(struct tally *t, struct agg *a, int i)
 {
-	return (__int128 *)((char *)a + t->sumoff);
+	__int128 v;
+
+	memcpy(&v, (char *)a + t->sumoff + (size_t)i * sizeof v, sizeof v);
+	return v;
+}
+
+static void
+sum_add(struct tally *t, struct agg *a, int i, __int128 add)
+{
+	__int128 v = sum_get(t, a, i) + add;
+
+	memcpy((char *)a + t->sumoff + (size_t)i * sizeof v, &v, sizeof v);
 }
 
 static uint64_t *
@@ -473,7 +485,7 @@ count_pending(struct tally *t, struct pending *p)
 	update_time(a, p->ts, p->ts);
 	for (int i = 0; i < t->nsum; i++)
 		if (p->hassum[i])
-			agg_sums(t, a)[i] += p->sums[i];
+			sum_add(t, a, i, p->sums[i]);
 	for (int i = 0; i < t->ndist; i++)
 		if (add_distinct(t, a, i, p->dval[i], p->dlen[i]))
 			agg_dist(t, a)[i]++;
@@ -651,7 +663,7 @@ merge_records(struct tally *t, struct rec_reader *r)
 				    s);
 				continue;
 			}
-			agg_sums(t, a)[i] += v;
+			sum_add(t, a, i, v);
 		}
 		for (int i = 0; i < t->ndist; i++) {
 			const char *p, *end;
@@ -882,7 +894,7 @@ write_output(struct tally *t, int line_buffered)
 		}
 		rec_set_num(w, c++, (long long)a->count);
 		for (int j = 0; j < t->nsum; j++) {
-			format_sum(agg_sums(t, a)[j], sums);
+			format_sum(sum_get(t, a, j), sums);
 			rec_set_copy(w, c++, sums, strlen(sums));
 		}
 		for (int j = 0; j < t->ndist; j++) {
@@ -942,7 +954,7 @@ main(int argc, char *argv[])
 {
 	struct tally t = { .max_keys = 20000000 };
 	const char *keyspec = NULL, *zone = NULL;
-	int c, exit_status = 0, line_buffered = 0, rows;
+	int c, exit_status = 0, line_buffered = 0, rows = 0;
 	struct rec_reader *r;
 
 	while ((c = opt_next(argc, argv, opts)) != -1) {
@@ -1019,8 +1031,10 @@ main(int argc, char *argv[])
 
 	argc -= optind;
 	argv += optind;
-	if ((r = rec_open(argv, argc)) == NULL)
-		return EXIT_ERROR;
+	if ((r = rec_open(argv, argc)) == NULL) {
+		t.status = EXIT_ERROR;
+		goto out;
+	}
 	if (t.merge) {
 		merge_records(&t, r);
 	} else {
@@ -1040,6 +1054,7 @@ main(int argc, char *argv[])
 	rows = write_output(&t, line_buffered);
 	if (rows < 0)
 		t.status = EXIT_ERROR;
+out:
 
 	map_free(t.keysmap);
 	map_free(t.values);
