@@ -366,3 +366,82 @@ RANK_HEADER='rank,user,count,files,first,last,top_files'
 	[[ "$stderr" == *"records=17 used=14 not_file=1 bookkeeping=2 "* ]]
 	[[ "$stderr" == *"report=deleters events=7"* ]]
 }
+
+# --- end to end: raw audit logs through lognorm -------------------------
+# Raw lines written for these tests, one scenario over five sources (see
+# tests/fixtures/filerank/e2e): alice copies and deletes on the Windows
+# server on Friday night, bob deletes and reads an HR file on Saturday
+# (JSON), carol opens a contract (Event Viewer CSV), dave copies and
+# deletes on Samba late on Saturday, erin copies with cp(1) and deletes
+# under auditd; FS01$ is the server's own account.
+
+E="$F/e2e"
+
+lognorm_has() {
+	local fmt
+	for fmt in "$@"; do
+		lognorm -l | grep -q "^$fmt " ||
+		    skip "lognorm does not parse $fmt yet"
+	done
+}
+
+@test "filerank: end to end, Windows XML: a copy, and a delete counted once despite its 4660" {
+	lognorm_has winxml
+	run --separate-stderr bash -c 'lognorm -z Asia/Tokyo "$0" |
+	    filerank -r copiers' "$E/security.xml"
+	assert_success
+	assert_output "$(sed -n 1,2p "$E/copiers.out")"
+	run --separate-stderr bash -c 'lognorm -z Asia/Tokyo "$0" |
+	    filerank -r deleters' "$E/security.xml"
+	assert_success
+	assert_output "$(sed -n 1,2p "$E/deleters.out")"
+}
+
+@test "filerank: end to end, Windows JSON: a weekend delete and read" {
+	lognorm_has winjson
+	run bash -c 'lognorm "$0" | filerank -z Asia/Tokyo -r weekend' \
+	    "$E/security.json"
+	assert_success
+	assert_output "$(sed -n '1p;3p' "$E/weekend.out" | sed 's/^2,bob/1,bob/')"
+}
+
+@test "filerank: end to end, Windows CSV: a confidential read" {
+	lognorm_has wincsv
+	run bash -c 'lognorm -z Asia/Tokyo "$0" |
+	    filerank -C "$1" -r confidential' "$E/security.csv" \
+	    "$E/confidential.txt"
+	assert_success
+	assert_output "$(sed -n '1p;5p' "$E/confidential.out" | sed 's/^4,/1,/')"
+}
+
+@test "filerank: end to end, Samba full_audit: open-read then open-write is a copy" {
+	lognorm_has samba-audit
+	run bash -c 'lognorm -z Asia/Tokyo -y 2026 "$0" | filerank -r copiers' \
+	    "$E/samba.log"
+	assert_success
+	assert_output "$(sed -n '1p;3p' "$E/copiers.out")"
+}
+
+@test "filerank: end to end, auditd: cp(1) is a copy, rm(1) a delete" {
+	lognorm_has auditd
+	run bash -c 'lognorm "$0" | filerank -r copiers' "$E/audit.log"
+	assert_success
+	assert_output "$(sed -n '1p;4p' "$E/copiers.out")"
+	run bash -c 'lognorm "$0" | filerank -r deleters' "$E/audit.log"
+	assert_success
+	assert_output "$(sed -n '1p;5p' "$E/deleters.out")"
+}
+
+@test "filerank: end to end, all five sources give all five reports" {
+	lognorm_has winxml winjson wincsv samba-audit auditd
+	local d="$BATS_TEST_TMPDIR/2026-11"
+	run --separate-stderr bash -c 'lognorm -z Asia/Tokyo -y 2026 "$@" |
+	    filerank -z Asia/Tokyo -M 2026-11 -C "$0" -o "$1"' \
+	    "$E/confidential.txt" "$d" "$E/security.xml" "$E/security.json" \
+	    "$E/security.csv" "$E/samba.log" "$E/audit.log"
+	assert_success
+	for r in night weekend confidential deleters copiers; do
+		diff -u "$E/$r.out" "$d/$r.csv" || return 1
+	done
+	[[ "$stderr" == *"left out 1 events of accounts (1 computer,"* ]]
+}
