@@ -1180,7 +1180,7 @@ seed_dmz(struct gen *g, int64_t day)
 	int k;
 
 	incident(g, "dmz-egress", t, IP_WEB, "www1",
-	    "dmzegress.egress",
+	    "dmzegress.egress,portwatch.watched",
 	    "the DMZ web server connecting out to 4444/tcp and 22/tcp");
 	for (k = 0; k < 6; k++)
 		asa_conn(g, t + k * 7 * MIN_MS, 1, IP_WEB, eph(g), c2, 4444,
@@ -1196,7 +1196,7 @@ seed_night(struct gen *g, int64_t day)
 	int64_t t = day + 2 * HOUR_MS + 6 * MIN_MS + 41000;
 	int i;
 
-	incident(g, "late-night-web", t, u->ip, u->name, "nightweb",
+	incident(g, "late-night-web", t, u->ip, u->name, "nightweb.offhours",
 	    "a finance PC browsing between 02:06 and 03:50");
 	for (i = 0; i < 90; i++) {
 		const char *host = i % 3 ? "video.streamtube.example" :
@@ -1244,7 +1244,8 @@ seed_deletes(struct gen *g, int64_t day)
 	int i;
 
 	incident(g, "saturday-deletes", t, u->ip, u->name,
-	    "filerank.deleters,filerank.weekend,filerank.confidential",
+	    "filerank.deleters,filerank.weekend,filerank.night,"
+	    "filerank.confidential",
 	    "48 confidential finance files deleted on Saturday night");
 	for (i = 0; i < 48; i++) {
 		char file[160];
