@@ -103,7 +103,8 @@ lint-man:
 	@for m in man/*.[157]; do mandoc -Tlint -Wwarning $$m || exit 1; done
 
 # libFuzzer harnesses: tests/fuzz/TOOL-PART.c links every file of cmd/TOOL
-# except TOOL.c (which holds main) plus the common library, built by clang.
+# except TOOL.c (which holds main) plus the common library, built by clang;
+# tests/fuzz/common-PART.c links the common library alone.
 FUZZ_SRC := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_CC ?= clang
@@ -114,8 +115,9 @@ fuzz: $(FUZZ_BINS)
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard cmd/*/*.c) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
 	t=$$(echo $* | sed 's/-.*//'); \
-	$(FUZZ_CC) $(FUZZ_FLAGS) -Icmd/$$t -o $@ $< \
-	    $$(ls cmd/$$t/*.c | grep -v "cmd/$$t/$$t.c") $(LIB_SRC) $(LDLIBS_KZ)
+	if [ -d cmd/$$t ]; then objs=$$(ls cmd/$$t/*.c | grep -v "cmd/$$t/$$t.c"); \
+	else objs=; fi; \
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Icmd/$$t -o $@ $< $$objs $(LIB_SRC) $(LDLIBS_KZ)
 fuzz-run: fuzz
 	@scripts/fuzz-run $(FUZZ_TIME) $(FUZZ_BINS)
 
