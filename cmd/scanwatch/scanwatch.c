@@ -322,8 +322,10 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	if ((r = rec_open(argv, argc)) == NULL)
+	if ((r = rec_open(argv, argc)) == NULL) {
+		strv_free(ac.v);
 		return EXIT_ERROR;
+	}
 	cts = rec_need(r, "ts");
 	ckind = rec_need(r, "kind");
 	caction = rec_need(r, "action");
