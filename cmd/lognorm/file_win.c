@@ -450,6 +450,27 @@ win_local_time(const char *s, size_t n, int64_t *ms)
 
 /* ---- the record ---- */
 
+/* zoned_time: an ISO 8601 stamp with its offset, or PowerShell's
+ * "/Date(ms)/" (ConvertTo-Json's form of a DateTime, always UTC). */
+static int
+zoned_time(struct span t, int64_t *ms)
+{
+	long long v;
+	size_t i;
+
+	if (t.n > 8 && memcmp(t.p, "/Date(", 6) == 0) {
+		for (i = 6; i < t.n && (t.p[i] == '-' || (t.p[i] >= '0' &&
+		    t.p[i] <= '9')); i++)
+			;
+		if (parse_num_span(t.p + 6, i - 6, -62135596800000LL,
+		    253402300799999LL, &v) < 0)
+			return -1;
+		*ms = v;
+		return 0;
+	}
+	return tm_parse(t.p, t.n, 0, ms);
+}
+
 static int
 id_of(const struct winev *w, long long *id)
 {
@@ -521,15 +542,18 @@ outcome(const struct winev *w)
 static void
 first_sentence(struct ev *e, long long id, const struct span *m)
 {
-	size_t i;
+	size_t i, k = 0;
 
-	for (i = 0; i < m->n && i < 200; i++)
+	/* Wazuh keeps the quotes PowerShell put around the message. */
+	while (k < m->n && (m->p[k] == '"' || m->p[k] == ' '))
+		k++;
+	for (i = k; i < m->n && i < 200; i++)
 		if (m->p[i] == '\r' || m->p[i] == '\n' || m->p[i] == '\t' ||
 		    (m->p[i] == '.' && (i + 1 == m->n || m->p[i + 1] == ' ' ||
-		    m->p[i + 1] == '\r')))
+		    m->p[i + 1] == '\r' || m->p[i + 1] == '\n')))
 			break;
-	if (i > 0)
-		ev_printf(e, RC_MSG, "%lld %.*s", id, (int)i, m->p);
+	if (i > k)
+		ev_printf(e, RC_MSG, "%lld %.*s", id, (int)(i - k), m->p + k);
 	else
 		ev_printf(e, RC_MSG, "%lld", id);
 }
@@ -602,8 +626,8 @@ win_finish(struct ln_file *f, struct ev *e, struct winev *w,
 	}
 	if (w->v[W_MESSAGE].n > 0)
 		win_from_message(e, w, w->v[W_MESSAGE].p, w->v[W_MESSAGE].n);
-	if ((w->v[W_TIMEZ].n > 0 && (tm_parse(w->v[W_TIMEZ].p,
-	    w->v[W_TIMEZ].n, 0, &ms) == 0 || win_local_time(w->v[W_TIMEZ].p,
+	if ((w->v[W_TIMEZ].n > 0 && (zoned_time(w->v[W_TIMEZ], &ms) == 0 ||
+	    win_local_time(w->v[W_TIMEZ].p,
 	    w->v[W_TIMEZ].n, &ms) == 0)) ||
 	    (w->v[W_TIMELOCAL].n > 0 && win_local_time(w->v[W_TIMELOCAL].p,
 	    w->v[W_TIMELOCAL].n, &ms) == 0) ||
