@@ -178,12 +178,15 @@ teardown() {
 
 @test "report: alerts are listed most severe first" {
 	report -o "$OUT/r.html" "$DAY"
-	sed -n '/id="alert-table"/,/<\/table>/p' "$OUT/r.html" |
+	sed -n '/id="alert-table"/,/id="traffic.csv"/p' "$OUT/r.html" |
 	    grep -o '<td>[a-z]*\.[a-z]*</td><td>[a-z]*</td>' > "$OUT/order"
 	printf '%s\n' '<td>scanwatch.horizontal</td><td>critical</td>' \
 	    '<td>portwatch.irc</td><td>high</td>' \
 	    '<td>nightweb.client</td><td>medium</td>' \
 	    '<td>dlwatch.exe</td><td>low</td>' | diff - "$OUT/order"
+	# the low one is folded away, in a details element
+	grep -q '<details><summary>1 low, info and unrated alerts</summary>' \
+	    "$OUT/r.html"
 }
 
 @test "report: an empty DMZ report is the safe state; absent inputs say so" {

@@ -250,7 +250,7 @@ html_short(FILE *fp, const char *s, size_t max)
 }
 
 static const char css[] =
-    "body{font:14px/1.4 sans-serif;margin:1.5em auto;max-width:64em;"
+    "body{font:14px/1.4 sans-serif;margin:1.5em auto;max-width:80em;"
     "color:#222;padding:0 1em}\n"
     "h1{font-size:1.6em;margin-bottom:0}h2{border-bottom:1px solid #ccc;"
     "margin-top:2em}\n"
@@ -262,7 +262,8 @@ static const char css[] =
     ".sev-medium{background:#fcf3c4}\n"
     ".note{color:#666;font-size:12px}.box{display:inline-block;"
     "border:1px solid #ccc;padding:.4em .8em;margin:.2em;min-width:6em}\n"
-    ".box b{display:block;font-size:1.5em}\n"
+    ".box b{display:block;font-size:1.5em}.wide{overflow-x:auto}\n"
+    "summary{cursor:pointer;margin:.5em 0}\n"
     "svg text{font:11px sans-serif;fill:#333}svg .b{fill:#4a78b0}"
     "svg .d{fill:#c0392b}svg .a{stroke:#999}\n";
 
@@ -805,7 +806,7 @@ alerts_section(const struct alerts *a, size_t max_rows)
 	struct bar bars[5];
 	struct bar *rb;
 	struct kc *k;
-	size_t n, i;
+	size_t n, i, major;
 	int cols[11] = { A_FIRST, A_LAST, A_RULE, A_SEV, A_SRC, A_DST,
 	    A_DPORT, A_HOST, A_USER, A_COUNT, A_DETAIL };
 	int tc[11];
@@ -836,7 +837,24 @@ alerts_section(const struct alerts *a, size_t max_rows)
 	for (i = 0; i < 11; i++)
 		tc[i] = a->c[cols[i]];
 	n = a->n < max_rows ? a->n : max_rows;
-	html_table(&a->t, a->rows, n, tc, 11, a->c[A_SEV]);
+	/* medium and worse in view; low and info folded away (a details
+	 * element needs no script), as they can run to hundreds of rows */
+	for (major = 0; major < n; major++)
+		if (sev_rank(cell(&a->t, a->rows[major], a->c[A_SEV])) < 3)
+			break;
+	if (major > 0) {
+		fputs("<div class=\"wide\">\n", html);
+		html_table(&a->t, a->rows, major, tc, 11, a->c[A_SEV]);
+		fputs("</div>\n", html);
+	} else
+		fputs("<p>No medium, high or critical alerts.</p>\n", html);
+	if (n > major) {
+		fprintf(html, "<details><summary>%zu low, info and unrated "
+		    "alerts</summary>\n<div class=\"wide\">\n", n - major);
+		html_table(&a->t, a->rows + major, n - major, tc, 11,
+		    a->c[A_SEV]);
+		fputs("</div></details>\n", html);
+	}
 	if (a->n > n)
 		fprintf(html, "<p class=\"note\">%zu more alerts not shown "
 		    "(see --max-rows).</p>\n", a->n - n);
