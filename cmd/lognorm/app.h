@@ -104,6 +104,23 @@ cur_word(struct cur *c)
 	return w;
 }
 
+/* cur_sword: as cur_word for formats that separate fields by spaces only
+ * (squid): memchr finds the end of long words (URLs) fast. */
+static inline struct span
+cur_sword(struct cur *c)
+{
+	struct span w;
+	const char *q;
+
+	while (c->p < c->e && *c->p == ' ')
+		c->p++;
+	w.p = c->p;
+	q = memchr(c->p, ' ', (size_t)(c->e - c->p));
+	c->p = q ? q : c->e;
+	w.n = (size_t)(c->p - w.p);
+	return w;
+}
+
 /* cur_lit: the cursor is at literal lit; consume it and return 1. */
 static inline int
 cur_lit(struct cur *c, const char *lit)

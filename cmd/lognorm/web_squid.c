@@ -88,7 +88,7 @@ squid_parse(struct ln_file *f, const struct syslog_env *env, const char *msg,
 	(void)env;
 	cur_init(&c, msg, n);
 	/* time: epoch seconds with a fraction: the cheap test for squid */
-	w = cur_word(&c);
+	w = cur_sword(&c);
 	if (w.n < 3 || w.n > 20 || !c_isdigit((unsigned char)w.p[0]))
 		return LN_NO;
 	p = memchr(w.p, '.', w.n);
@@ -102,16 +102,16 @@ squid_parse(struct ln_file *f, const struct syslog_env *env, const char *msg,
 		if (fp != w.p + w.n)
 			return LN_NO;
 	}
-	el = cur_word(&c);
+	el = cur_sword(&c);
 	if (!sp_digits(el, 12))
 		return LN_NO;
-	client = cur_word(&c);
+	client = cur_sword(&c);
 	if (client.n == 0)
 		return LN_NO;
-	code = cur_word(&c);
+	code = cur_sword(&c);
 	if (sp_port(code)) {
 		sport = code;
-		code = cur_word(&c);
+		code = cur_sword(&c);
 		ext = 1;
 	}
 	slash = memchr(code.p, '/', code.n);
@@ -124,41 +124,41 @@ squid_parse(struct ln_file *f, const struct syslog_env *env, const char *msg,
 		*why = "squid: result code is not CODE/STATUS";
 		return LN_BAD;
 	}
-	w = cur_word(&c);
+	w = cur_sword(&c);
 	if (!sp_digits(w, 20)) {
 		*why = "squid: size is not a number";
 		return LN_BAD;
 	}
 	ev_set(ev, RC_BYTES, w.p, w.n);
 	/* extended formats put more counters before the method */
-	meth = cur_word(&c);
+	meth = cur_sword(&c);
 	while (meth.n && (sp_digits(meth, 20) || sp_lit(meth, "-"))) {
 		struct cur look = c;
-		struct span nx = cur_word(&look);
+		struct span nx = cur_sword(&look);
 
 		if (sp_lit(meth, "-") && !is_method(nx))
 			break;
-		meth = cur_word(&c);
+		meth = cur_sword(&c);
 	}
-	url = cur_word(&c);
+	url = cur_sword(&c);
 	if (meth.n == 0 || url.n == 0) {
 		*why = "squid: line ends before the URL";
 		return LN_BAD;
 	}
-	user = cur_word(&c);
+	user = cur_sword(&c);
 	/* an HTTP version ("1.1") after the URL, when hier/peer follows */
 	if (user.n == 3 && c_isdigit((unsigned char)user.p[0]) &&
 	    user.p[1] == '.' && c_isdigit((unsigned char)user.p[2])) {
 		struct cur look = c;
 
-		cur_word(&look);
-		w = cur_word(&look);
+		cur_sword(&look);
+		w = cur_sword(&look);
 		if (memchr(w.p, '/', w.n) != NULL) {
-			user = cur_word(&c);
+			user = cur_sword(&c);
 			ext = 1;
 		}
 	}
-	hier = cur_word(&c);
+	hier = cur_sword(&c);
 	slash = memchr(hier.p, '/', hier.n);
 	if (slash == NULL) {
 		*why = "squid: no hierarchy code/peer";
@@ -166,12 +166,12 @@ squid_parse(struct ln_file *f, const struct syslog_env *env, const char *msg,
 	}
 	peer = sp(slash + 1, (size_t)(hier.p + hier.n - slash - 1));
 	hier.n = (size_t)(slash - hier.p);
-	w = cur_word(&c);
+	w = cur_sword(&c);
 	if (ext && (sp_port(w) || sp_lit(w, "-"))) {
 		/* the extended format logs the server port before the type */
 		if (sp_port(w) && sp_ipish(peer))
 			ev_set(ev, RC_DPORT, w.p, w.n);
-		w = cur_word(&c);
+		w = cur_sword(&c);
 	}
 	ev_dash(ev, RC_MIME, w);
 
