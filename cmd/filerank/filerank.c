@@ -6,7 +6,6 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -15,7 +14,6 @@
 #include <unistd.h>
 
 #include "filerank.h"
-#include "line.h"
 #include "opt.h"
 #include "tm.h"
 #include "util.h"
@@ -94,13 +92,6 @@ static size_t nfile, filev_cap;
 static struct map *names;	/* folded dir or base name -> uint32_t id */
 static size_t maxkeys = MAXKEYS_DEFAULT, keybytes, maxkeybytes;
 
-static struct pg_pattern **conf;
-static size_t nconf;
-static char **excl;
-static size_t nexcl;
-static struct map *depts;	/* lowercased escaped user -> char * */
-static int64_t *holidays;
-static size_t nholiday;
 static int night_from = 22 * 60, night_to = 6 * 60;
 static int keep_computers;
 static struct rk_report *rep[R_N];
@@ -130,217 +121,6 @@ fr_file_count(void)
 	return nfile;
 }
 
-static void
-trim(const char **s, size_t *n)
-{
-	while (*n > 0 && (**s == ' ' || **s == '\t'))
-		(*s)++, (*n)--;
-	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' ||
-	    (*s)[*n - 1] == '\r'))
-		(*n)--;
-}
-
-/*
- * read_list: call fn for every line of path that is not blank and does
- * not start with '#', trimmed.  fn returns NULL or an error message,
- * reported as "filerank: path:line: message" with exit 2.
- */
-static void
-read_list(const char *path, const char *(*fn)(const char *, size_t))
-{
-	struct line_reader *lr = line_open(path, 0);
-	const char *s, *why;
-	size_t n;
-	int rc;
-
-	if (lr == NULL)
-		exit(EXIT_ERROR);
-	while ((rc = line_next(lr, &s, &n)) != LINE_EOF) {
-		if (rc == LINE_ERR)
-			exit(EXIT_ERROR);
-		if (rc == LINE_LONG)
-			errx(EXIT_ERROR, "%s:%lu: line too long", path,
-			    line_number(lr));
-		trim(&s, &n);
-		if (n == 0 || s[0] == '#')
-			continue;
-		if ((why = fn(s, n)) != NULL)
-			errx(EXIT_ERROR, "%s:%lu: %s", path, line_number(lr),
-			    why);
-	}
-	line_close(lr);
-}
-
-static const char *
-add_conf(const char *s, size_t n)
-{
-	const char *why = NULL;
-	struct pg_pattern *p = pg_compile(s, n, &why);
-
-	if (p == NULL)
-		return why;
-	conf = xreallocarray(conf, nconf + 1, sizeof *conf);
-	conf[nconf++] = p;
-	return NULL;
-}
-
-static const char *
-add_excl(const char *s, size_t n)
-{
-	excl = xreallocarray(excl, nexcl + 1, sizeof *excl);
-	excl[nexcl++] = xstrndup(s, n);
-	return NULL;
-}
-
-/* parse_date: "YYYY-MM-DD" exactly, to parts; 0 or -1. */
-static int
-parse_date(const char *s, size_t n, struct tm_parts *p)
-{
-	long long y, m, d;
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-
-	memset(p, 0, sizeof *p);
-	if (n != 10 || s[4] != '-' || s[7] != '-' ||
-	    parse_num_span(s, 4, 0, 9999, &y) != 0 ||
-	    parse_num_span(s + 5, 2, 1, 12, &m) != 0 ||
-	    parse_num_span(s + 8, 2, 1, 31, &d) != 0 || d > mdays[m - 1])
-		return -1;
-	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
-	    y % 400 == 0)))
-		return -1;
-	p->year = (int)y;
-	p->mon = (int)m;
-	p->day = (int)d;
-	return 0;
-}
-
-static const char *
-add_holiday(const char *s, size_t n)
-{
-	struct tm_parts p;
-	size_t k;
-
-	/* the date, then anything (a name) after a blank or comma */
-	for (k = 0; k < n && s[k] != ' ' && s[k] != '\t' && s[k] != ','; k++)
-		;
-	if (parse_date(s, k, &p) != 0)
-		return "not a date (YYYY-MM-DD)";
-	holidays = xreallocarray(holidays, nholiday + 1, sizeof *holidays);
-	holidays[nholiday++] = tm_days_from_civil(p.year, p.mon, p.day);
-	return NULL;
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void
-lower(char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] >= 'A' && s[i] <= 'Z')
-			s[i] += 'a' - 'A';
-}
-
-/* load_users: user -> dept from a CSV with a header (kazami records). */
-static void
-load_users(char *path)
-{
-	char *paths[1] = { path };
-	struct rec_reader *r = rec_open(paths, 1);
-	int cu, cd, rc;
-
-	if (r == NULL)
-		exit(EXIT_ERROR);
-	cu = rec_need(r, "user");
-	cd = rec_need(r, "dept");
-	depts = map_new(sizeof(char *));
-	while ((rc = rec_next(r)) == 1) {
-		size_t ul, dl;
-		const char *u = rec_get(r, cu, &ul);
-		const char *d = rec_get(r, cd, &dl);
-		char *key, **val;
-		int isnew;
-
-		if (ul == 0)
-			continue;
-		key = xstrndup(u, ul);
-		lower(key, ul);
-		val = map_put(depts, key, ul, &isnew);
-		if (isnew)	/* the first line for a user wins */
-			*val = xstrndup(d, dl);
-		free(key);
-	}
-	if (rc < 0 || rec_status(r) != 0)
-		exit(EXIT_ERROR);
-	rec_close(r);
-}
-
-/* The short form of an account name: "CORP\alice" and "alice@corp" both
- * give "alice" (in escaped text the backslash is doubled: same result). */
-static void
-short_name(const char *s, size_t n, const char **p, size_t *len)
-{
-	const char *bs = memrchr(s, '\\', n), *at;
-
-	if (bs != NULL) {
-		n -= (size_t)(bs + 1 - s);
-		s = bs + 1;
-	}
-	at = memchr(s, '@', n);
-	if (at != NULL)
-		n = (size_t)(at - s);
-	*p = s;
-	*len = n;
-}
-
-static void
-user_dept(struct fr_user *u, const char *s, size_t n)
-{
-	char *key, **d;
-	const char *sp;
-	size_t sn;
-
-	key = xstrndup(s, n);
-	lower(key, n);
-	d = map_get(depts, key, n);
-	if (d == NULL) {
-		short_name(key, n, &sp, &sn);
-		d = map_get(depts, sp, sn);
-	}
-	if (d != NULL) {
-		u->dept = *d;
-		u->deptlen = strlen(*d);
-	}
-	free(key);
-}
-
-static int
-user_listed(const char *s, size_t n)
-{
-	size_t rn;
-	char *raw = rec_unescape(s, n, &rn), *name = xstrndup(raw, rn);
-	const char *sp;
-	size_t sn;
-	char *sh;
-	int hit = 0;
-
-	short_name(name, strlen(name), &sp, &sn);
-	sh = xstrndup(sp, sn);
-	for (size_t i = 0; i < nexcl && !hit; i++)
-		hit = fnmatch(excl[i], name, FNM_CASEFOLD | FNM_NOESCAPE) ==
-		    0 || fnmatch(excl[i], sh, FNM_CASEFOLD | FNM_NOESCAPE) == 0;
-	free(sh);
-	free(name);
-	free(raw);
-	return hit;
-}
-
 /* user_intern: the user's entry, NULL when the user cap is reached. */
 static struct fr_user *
 user_intern(const char *s, size_t n)
@@ -356,10 +136,10 @@ user_intern(const char *s, size_t n)
 	u->id = (uint32_t)nuser;
 	if (!keep_computers && s[n - 1] == '$')
 		u->left_out = LEFT_COMPUTER;
-	else if (nexcl > 0 && user_listed(s, n))
+	else if (ls_excluded(s, n))
 		u->left_out = LEFT_LISTED;
-	if (depts != NULL)
-		user_dept(u, s, n);
+	if ((u->dept = ls_dept(s, n)) != NULL)
+		u->deptlen = strlen(u->dept);
 	if (nuser == userv_cap) {
 		userv_cap = userv_cap ? userv_cap * 2 : 1024;
 		userv = xreallocarray(userv, userv_cap, sizeof *userv);
@@ -394,9 +174,7 @@ describe(struct fr_file *f, const char *s, size_t n, int intern)
 
 	pg_path_set(&pgp, raw, rn);
 	f->windows = (uint8_t)pgp.windows;
-	f->confidential = 0;
-	for (size_t i = 0; i < nconf && !f->confidential; i++)
-		f->confidential = (uint8_t)pg_match(conf[i], &pgp);
+	f->confidential = (uint8_t)ls_confidential_match(&pgp);
 	f->base = f->dir = FR_NONE;
 	if (intern) {
 		/* separators as '/', Windows names folded, then split */
@@ -409,7 +187,7 @@ describe(struct fr_file *f, const char *s, size_t n, int intern)
 			}
 		}
 		if (f->windows)
-			lower(raw, rn);
+			ls_lower(raw, rn);
 		if (sl) {
 			f->dir = name_intern(raw, slash);
 			f->base = name_intern(raw + slash + 1, rn - slash - 1);
@@ -491,11 +269,8 @@ is_weekend(const struct tm_parts *lp)
 
 	if (lp->wday == 0 || lp->wday == 6)
 		return 1;
-	if (nholiday == 0)
-		return 0;
 	day = tm_days_from_civil(lp->year, lp->mon, lp->day);
-	return bsearch(&day, holidays, nholiday, sizeof *holidays,
-	    cmp_i64) != NULL;
+	return ls_holiday(day);
 }
 
 static void
@@ -530,7 +305,7 @@ parse_when(const char *opt, const char *s)
 	struct tm_parts p;
 	int64_t ms;
 
-	if (parse_date(s, strlen(s), &p) == 0)
+	if (ls_parse_date(s, strlen(s), &p) == 0)
 		return tm_from_local(&p);
 	if (tm_parse(s, strlen(s), 1, &ms) != 0)
 		errx(EXIT_ERROR, "--%s: %s: not a time (RFC 3339 or "
@@ -545,7 +320,7 @@ parse_month(const char *s, int64_t *since, int64_t *until)
 	char buf[16];
 
 	if (strlen(s) != 7 || (snprintf(buf, sizeof buf, "%s-01", s),
-	    parse_date(buf, 10, &p) != 0))
+	    ls_parse_date(buf, 10, &p) != 0))
 		errx(EXIT_ERROR, "--month: %s: not a month (YYYY-MM)", s);
 	*since = tm_from_local(&p);
 	if (++p.mon > 12) {
@@ -620,7 +395,7 @@ write_file(int r, const char *dir, int with_dept, long long top,
 		err(EXIT_ERROR, "dup");
 	close(fd);
 	w = rec_wopen(0);
-	*rows += rk_write(rep[r], w, depts != NULL, top);
+	*rows += rk_write(rep[r], w, ls_have_users(), top);
 	if (rec_wclose(w) != 0)
 		bad = 1;
 	else if (fsync(STDOUT_FILENO) == -1 && errno != EINVAL) {
@@ -704,7 +479,7 @@ main(int argc, char *argv[])
 			from = optarg;
 			break;
 		case 'H':
-			read_list(optarg, add_holiday);
+			ls_holidays(optarg);
 			break;
 		case 'h':
 			opt_help(stdout, synopsis, "Rank users by file "
@@ -751,7 +526,7 @@ main(int argc, char *argv[])
 			return fshut(stdout, "stdout") ? EXIT_ERROR :
 			    EXIT_DONE;
 		case 'x':
-			read_list(optarg, add_excl);
+			ls_exclude(optarg);
 			break;
 		case 'z':
 			tz = optarg;
@@ -790,11 +565,9 @@ main(int argc, char *argv[])
 	if (until_s != NULL)
 		until = parse_when("until", until_s);
 	if (conf_path != NULL)
-		read_list(conf_path, add_conf);
+		ls_confidential(conf_path);
 	if (users_path != NULL)
-		load_users(users_path);
-	if (nholiday > 0)
-		qsort(holidays, nholiday, sizeof *holidays, cmp_i64);
+		ls_users(users_path);
 	maxkeybytes = maxkeys * KEYBYTES_PER_KEY;
 
 	if ((r = rec_open(argv, argc)) == NULL)
@@ -903,14 +676,14 @@ main(int argc, char *argv[])
 					    outdir);
 					continue;
 				}
-				if (write_file(i, outdir, depts != NULL, top,
+				if (write_file(i, outdir, ls_have_users(), top,
 				    &rows) != 0)
 					status = EXIT_ERROR;
 			}
 	} else {
 		struct rec_writer *w = rec_wopen(lb);
 
-		rows = rk_write(rep[which], w, depts != NULL, top);
+		rows = rk_write(rep[which], w, ls_have_users(), top);
 		if (rec_wclose(w) != 0)
 			status = EXIT_ERROR;
 	}
@@ -943,21 +716,7 @@ main(int argc, char *argv[])
 	free(userv);
 	free(filev);
 	free(pgp.cp);
-	for (size_t i = 0; i < nconf; i++)
-		pg_free(conf[i]);
-	free(conf);
-	for (size_t i = 0; i < nexcl; i++)
-		free(excl[i]);
-	free(excl);
-	free(holidays);
-	if (depts != NULL) {
-		size_t it = 0;
-		char **d;
-
-		while ((d = map_next(depts, &it)) != NULL)
-			free(*d);
-		map_free(depts);
-	}
+	ls_free();
 	if (fshut(stderr, "stderr") != 0)
 		status = EXIT_ERROR;
 	if (status != 0)

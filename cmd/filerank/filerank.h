@@ -6,6 +6,8 @@
  *   pathglob.c  path normalisation and the path pattern matcher (pg_)
  *   report.c    per-report tallies, ranking and output (rk_)
  *   copy.c      copy inference over an event-time window (cp_)
+ *   lists.c     the files options name: patterns, accounts, holidays,
+ *               departments (ls_)
  */
 #ifndef FILERANK_H
 #define FILERANK_H
@@ -15,6 +17,7 @@
 
 #include "map.h"
 #include "rec.h"
+#include "tm.h"
 
 #define FR_NONE UINT32_MAX	/* no id: the key did not fit under the cap */
 
@@ -128,5 +131,31 @@ void cp_event(struct cp_window *c, uint32_t uid, const struct fr_file *f,
 
 /* cp_dropped: events pushed out early because maxpending was reached. */
 uint64_t cp_dropped(const struct cp_window *c);
+
+/* ---- lists.c ---- */
+
+/* Each reader exits 2 with "filerank: file:line: message" on a bad file. */
+void ls_confidential(const char *path);
+void ls_exclude(const char *path);
+void ls_holidays(const char *path);
+void ls_users(char *path);
+
+/* ls_confidential_match: the path matches a --confidential pattern. */
+int ls_confidential_match(const struct pg_path *p);
+/* ls_excluded: the account (escaped text) is listed by --exclude. */
+int ls_excluded(const char *s, size_t n);
+/* ls_holiday: the day (days since 1970-01-01) is a --holidays date. */
+int ls_holiday(int64_t day);
+/* ls_have_users / ls_dept: --users was given; the dept of an account
+ * (escaped, owned by the list) or NULL. */
+int ls_have_users(void);
+const char *ls_dept(const char *s, size_t n);
+
+/* ls_parse_date: exactly "YYYY-MM-DD", a real date, to p; 0 or -1. */
+int ls_parse_date(const char *s, size_t n, struct tm_parts *p);
+/* ls_lower: ASCII lowercase in place. */
+void ls_lower(char *s, size_t n);
+/* ls_free: frees every list. */
+void ls_free(void);
 
 #endif
