@@ -1215,7 +1215,7 @@ seed_tunnel(struct gen *g, int64_t day)
 	int64_t t = day + 10 * HOUR_MS + 30 * MIN_MS + 4400;
 	int64_t el = 4 * HOUR_MS + 12 * MIN_MS + 31000;
 
-	incident(g, "https-tunnel", t, u->ip, u->name, "longconn",
+	incident(g, "https-tunnel", t, u->ip, u->name, "longconn.long",
 	    "a CONNECT tunnel to vpn-gate.test:443 held open for 4h12m");
 	web(g, t, u->ip, u->name, "vpn-gate.test", 1, "/", NULL, 381442311LL,
 	    el, NULL);
