@@ -9,6 +9,7 @@
  * matched the previous line is tried first: files are nearly always of
  * one format, so most lines cost one parse.
  */
+#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,18 +70,6 @@ ln_format_index(const struct ln_driver *d, const char *name)
 }
 
 void
-ln_header(struct ln_driver *d)
-{
-	const char *names[RC_NCORE + 1];
-	int i;
-
-	for (i = 0; i < RC_NCORE; i++)
-		names[i] = rec_core_names[i];
-	names[RC_NCORE] = "raw";
-	rec_header(d->w, names, RC_NCORE + (d->raw ? 1 : 0));
-}
-
-void
 ln_file_begin(struct ln_driver *d, struct ln_file *f, const char *name)
 {
 	memset(f, 0, sizeof *f);
@@ -90,45 +79,198 @@ ln_file_begin(struct ln_driver *d, struct ln_file *f, const char *name)
 }
 
 /*
- * put: one field.  Addresses are canonicalised here and nowhere else; a
- * span that is no address leaves the column empty (the text stays in msg
- * where the parser put it there).  Without a writer (fuzzing) the same
- * work is done into a scratch buffer.
+ * Output.  lognorm writes the record format itself rather than through
+ * rec_writer: it is the one tool whose speed is bound by writing, and
+ * most of its fields need neither escaping nor quoting, which one scan
+ * tells.  Escaping is still rec_escape's (kazami.7), quoting RFC 4180's.
  */
 static void
-put(struct ln_driver *d, int col, const char *s, size_t n)
+oflush(struct ln_driver *d)
 {
-	static char *scratch;
-	static size_t slen, scap;
-	char buf[IP_STRLEN];
-	size_t len;
+	if (d->out != NULL && d->olen > 0 &&
+	    fwrite(d->obuf, 1, d->olen, d->out) != d->olen)
+		d->out_err = 1;
+	d->olen = 0;
+}
 
-	if (col == RC_SRC || col == RC_DST) {
-		if ((len = ip_canon(s, n, buf)) == 0)
-			return;
-		if (d->w != NULL)
-			rec_set_copy(d->w, col, buf, len);
+static void
+oput(struct ln_driver *d, const char *s, size_t n)
+{
+	if (n == 0)
 		return;
+	if (d->ocap - d->olen < n) {
+		oflush(d);
+		if (d->ocap < n) {
+			d->ocap = n > (1u << 18) ? n : (1u << 18);
+			d->obuf = xrealloc(d->obuf, d->ocap);
+		}
 	}
-	if (d->w != NULL)
-		rec_set_text(d->w, col, s, n);
-	else {
-		slen = 0;
-		rec_escape(&scratch, &slen, &scap, s, n);
-		if (scap > (1u << 20)) {
-			free(scratch);
-			scratch = NULL;
-			slen = scap = 0;
+	memcpy(d->obuf + d->olen, s, n);
+	d->olen += n;
+}
+
+/* oreserve: room for n more bytes without flushing mid-record checks. */
+static void
+oreserve(struct ln_driver *d, size_t n)
+{
+	if (d->ocap - d->olen < n) {
+		oflush(d);
+		if (d->ocap < n) {
+			d->ocap = n > (1u << 18) ? n : (1u << 18);
+			d->obuf = xrealloc(d->obuf, d->ocap);
 		}
 	}
 }
 
+/* OPUT: append to room already reserved. */
+#define OPUT(d, s, n) do { memcpy((d)->obuf + (d)->olen, (s), (n)); \
+	(d)->olen += (n); } while (0)
+
+/*
+ * field: one text field, escaped and quoted as needed, into room the
+ * caller reserved: 4n + 3 bytes cover the worst case (every byte escaped
+ * as \xHH, or every byte a doubled quote, plus the two quotes).
+ */
+static void
+field(struct ln_driver *d, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int quote = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] < 0x20 || p[i] >= 0x7f || p[i] == '\\')
+			break;
+		if (p[i] == ',' || p[i] == '"')
+			quote = 1;
+	}
+	if (i < n) {
+		d->elen = 0;
+		rec_escape(&d->ebuf, &d->elen, &d->ecap, s, n);
+		s = d->ebuf;
+		n = d->elen;
+		quote = memchr(s, ',', n) != NULL || memchr(s, '"', n) != NULL;
+	}
+	if (!quote) {
+		OPUT(d, s, n);
+		return;
+	}
+	d->obuf[d->olen++] = '"';
+	for (;;) {
+		const char *q = memchr(s, '"', n);
+
+		if (q == NULL)
+			break;
+		OPUT(d, s, (size_t)(q - s) + 1);
+		d->obuf[d->olen++] = '"';
+		n -= (size_t)(q - s) + 1;
+		s = q + 1;
+	}
+	OPUT(d, s, n);
+	d->obuf[d->olen++] = '"';
+}
+
+void
+ln_header(struct ln_driver *d)
+{
+	oput(d, REC_CORE_COLUMNS, sizeof REC_CORE_COLUMNS - 1);
+	if (d->raw)
+		oput(d, ",raw", 4);
+	oput(d, "\n", 1);
+	if (d->line_buffered) {
+		oflush(d);
+		if (d->out != NULL && fflush(d->out) != 0)
+			d->out_err = 1;
+	}
+}
+
+int
+ln_out_close(struct ln_driver *d)
+{
+	oflush(d);
+	free(d->obuf);
+	free(d->ebuf);
+	d->obuf = d->ebuf = NULL;
+	d->olen = d->ocap = d->elen = d->ecap = 0;
+	if (d->out == NULL)
+		return 0;
+	if (fshut(d->out, "stdout") != 0)
+		return -1;
+	if (d->out_err) {
+		warnx("stdout: write error");
+		return -1;
+	}
+	return 0;
+}
+
+/* canon4: s is a dotted quad already in canonical form (no leading
+ * zeros, each part 0-255), the common case worth not re-formatting. */
+static int
+canon4(const char *s, size_t n)
+{
+	size_t i = 0;
+	int parts = 0;
+
+	while (parts < 4) {
+		size_t st = i;
+		int v = 0;
+
+		while (i < n && s[i] >= '0' && s[i] <= '9' && i - st < 3)
+			v = v * 10 + (s[i++] - '0');
+		if (i == st || v > 255 || (s[st] == '0' && i - st > 1))
+			return 0;
+		if (++parts < 4) {
+			if (i >= n || s[i] != '.')
+				return 0;
+			i++;
+		}
+	}
+	return i == n;
+}
+
+/* ts_text: the canonical time; one tm_format per day of input, the time
+ * of day by arithmetic. */
+static void
+ts_text(int64_t ts, char *buf)
+{
+	static int64_t lastday = INT64_MIN;
+	static char last[TM_STRLEN];
+	int64_t day = ts >= 0 ? ts / 86400000 : -((-ts + 86399999) / 86400000);
+	int64_t ms = ts - day * 86400000;
+	int sod = (int)(ms / 1000), h = sod / 3600, m = sod / 60 % 60,
+	    s = sod % 60, f = (int)(ms % 1000);
+
+	if (day != lastday) {
+		if (tm_format(ts, buf) != 24 || buf[19] != '.') {
+			lastday = INT64_MIN;
+			return;		/* a clamped year: as tm_format says */
+		}
+		memcpy(last, buf, TM_STRLEN);
+		lastday = day;
+	}
+	memcpy(buf, last, TM_STRLEN);
+	buf[11] = (char)('0' + h / 10);
+	buf[12] = (char)('0' + h % 10);
+	buf[14] = (char)('0' + m / 10);
+	buf[15] = (char)('0' + m % 10);
+	buf[17] = (char)('0' + s / 10);
+	buf[18] = (char)('0' + s % 10);
+	buf[20] = (char)('0' + f / 100);
+	buf[21] = (char)('0' + f / 10 % 10);
+	buf[22] = (char)('0' + f % 10);
+}
+
+/*
+ * emit: one record.  Addresses are canonicalised here and nowhere else;
+ * a span that is no address leaves the column empty (parsers keep such
+ * text in msg where it matters).
+ */
 static void
 emit(struct ln_driver *d, const struct syslog_env *env, const char *line,
     size_t n)
 {
 	struct ev *ev = &d->ev;
-	char tbuf[TM_STRLEN];
+	char tbuf[TM_STRLEN], abuf[IP_STRLEN];
 	size_t len;
 	int i;
 
@@ -136,18 +278,42 @@ emit(struct ln_driver *d, const struct syslog_env *env, const char *line,
 		ev->ts = env->ts;
 	if (ev->f[RC_SENSOR].n == 0 && env != NULL)
 		ev->f[RC_SENSOR] = env->host;
-	if (ev->ts != TM_NONE) {
-		len = tm_format(ev->ts, tbuf);
-		if (d->w != NULL)
-			rec_set_copy(d->w, RC_TS, tbuf, len);
-	}
+	len = 32 + RC_NCORE * 3 + (d->raw ? 4 * n + 4 : 0);
 	for (i = 1; i < RC_NCORE; i++)
-		if (ev->f[i].n > 0)
-			put(d, i, ev->f[i].p, ev->f[i].n);
-	if (d->raw && n > 0)
-		put(d, RC_NCORE, line, n);
-	if (d->w != NULL)
-		rec_emit(d->w);
+		len += 4 * ev->f[i].n + IP_STRLEN;
+	oreserve(d, len);
+	if (ev->ts != TM_NONE) {
+		ts_text(ev->ts, tbuf);
+		OPUT(d, tbuf, 24);
+	}
+	for (i = 1; i < RC_NCORE; i++) {
+		const char *s = ev->f[i].p;
+		size_t fn = ev->f[i].n;
+
+		d->obuf[d->olen++] = ',';
+		if (fn == 0)
+			continue;
+		if (i == RC_SRC || i == RC_DST) {
+			if (canon4(s, fn))
+				OPUT(d, s, fn);
+			else if ((len = ip_canon(s, fn, abuf)) > 0)
+				OPUT(d, abuf, len);
+			continue;
+		}
+		field(d, s, fn);
+	}
+	if (d->raw) {
+		d->obuf[d->olen++] = ',';
+		if (n > 0)
+			field(d, line, n);
+	}
+	d->obuf[d->olen++] = '\n';
+	if (d->line_buffered) {
+		oflush(d);
+		if (d->out != NULL && fflush(d->out) != 0)
+			d->out_err = 1;
+	} else if (d->out == NULL)
+		d->olen = 0;	/* fuzzing: formatted, then dropped */
 }
 
 static void

@@ -82,6 +82,17 @@ fw_proto(struct ev *ev, struct span s)
 
 	if (s.n == 0)
 		return;
+	/* the common three without a table walk */
+	if (s.n == 3 && (s.p[0] | 0x20) == 't' && (s.p[1] | 0x20) == 'c' &&
+	    (s.p[2] | 0x20) == 'p') {
+		FW_LIT(ev, RC_PROTO, "tcp");
+		return;
+	}
+	if (s.n == 3 && (s.p[0] | 0x20) == 'u' && (s.p[1] | 0x20) == 'd' &&
+	    (s.p[2] | 0x20) == 'p') {
+		FW_LIT(ev, RC_PROTO, "udp");
+		return;
+	}
 	if ((w = lookup(names, s)) != NULL)
 		ev_setz(ev, RC_PROTO, w);
 	else

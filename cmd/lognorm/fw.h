@@ -8,6 +8,9 @@
 
 #include "lognorm.h"
 
+/* FW_LIT: field col = a string literal, without strlen. */
+#define FW_LIT(ev, col, lit) ev_set((ev), (col), (lit), sizeof(lit) - 1)
+
 /* fw_proto: an IANA protocol number or name as the lower-case keyword
  * (tcp, udp, icmp, ipv6-icmp, gre, esp, ...); unknown numbers stay as
  * digits.  Sets RC_PROTO (from a static string or the arena). */

@@ -160,7 +160,8 @@ main(int argc, char *argv[])
 	    (d.rejects = fopen(d.rejects_name, "w")) == NULL)
 		err(EXIT_ERROR, "%s", d.rejects_name);
 
-	d.w = rec_wopen(linebuf);
+	d.out = stdout;
+	d.line_buffered = linebuf;
 	ln_header(&d);
 	files = argc > 0 ? argv : stdin_only;
 	nfiles = argc > 0 ? argc : 1;
@@ -185,7 +186,7 @@ main(int argc, char *argv[])
 		ln_file_end(&d, &f);
 		line_close(lr);
 	}
-	if (rec_wclose(d.w) != 0)
+	if (ln_out_close(&d) != 0)
 		status = EXIT_ERROR;
 	if (d.rejects != NULL && fshut(d.rejects, d.rejects_name) != 0)
 		status = EXIT_ERROR;

@@ -167,7 +167,12 @@ struct ln_driver {
 	int		 forced;	/* -f: index into fmt, or -1 (auto) */
 	int		 raw;		/* --raw: add the raw column */
 	int		 year;		/* --year, or 0 */
-	struct rec_writer *w;		/* NULL: parse only (fuzzing) */
+	FILE		*out;		/* records go here; NULL: format them
+					   and drop them (fuzzing) */
+	int		 line_buffered;	/* flush after every record */
+	int		 out_err;	/* a write failed */
+	char		*obuf, *ebuf;	/* output buffer, escape scratch */
+	size_t		 olen, ocap, elen, ecap;
 	FILE		*rejects;	/* --rejects, or NULL */
 	const char	*rejects_name;
 	struct ln_stat	*st;		/* nfmt + 1: st[nfmt] is "unknown" */
@@ -181,6 +186,9 @@ void ln_fini(struct ln_driver *d);
 int ln_format_index(const struct ln_driver *d, const char *name);
 /* ln_header: write the output header (core columns, raw with --raw). */
 void ln_header(struct ln_driver *d);
+/* ln_out_close: flush the output; 0, or -1 after reporting a write
+ * error. */
+int ln_out_close(struct ln_driver *d);
 /* ln_file_begin / ln_file_end: around the lines of one input; end emits
  * held events (flush) and frees per-format state. */
 void ln_file_begin(struct ln_driver *d, struct ln_file *f, const char *name);

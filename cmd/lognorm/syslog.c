@@ -75,6 +75,30 @@ syslog_year(struct ln_file *f, int mon)
  * syslog_stamp3164: "Mmm dd hh:mm:ss[.frac]" or "Mmm dd yyyy hh:mm:ss"
  * at s.  Returns the bytes used (0 if none) and sets *ts (local time).
  */
+/*
+ * local_minute: the start of the stamp's minute in ms.  Converting local
+ * time costs more than the rest of the envelope, and a log's lines share
+ * their minute by the thousand; no zone changes offset inside a minute.
+ */
+static int64_t
+local_minute(const struct tm_parts *t)
+{
+	static struct tm_parts last;
+	static int64_t last_ms;
+	static int valid;
+	struct tm_parts m;
+
+	if (valid && t->min == last.min && t->hour == last.hour &&
+	    t->day == last.day && t->mon == last.mon && t->year == last.year)
+		return last_ms;
+	m = *t;
+	m.sec = m.msec = 0;
+	last_ms = tm_from_local(&m);
+	last = m;
+	valid = 1;
+	return last_ms;
+}
+
 static size_t
 stamp3164(struct ln_file *f, const char *s, size_t n, int64_t *ts, int year)
 {
@@ -120,7 +144,7 @@ stamp3164(struct ln_file *f, const char *s, size_t n, int64_t *ts, int year)
 	if (t.sec == 60)
 		t.sec = 59;
 	t.year = year ? year : syslog_year(f, t.mon);
-	*ts = tm_from_local(&t);
+	*ts = local_minute(&t) + t.sec * 1000 + t.msec;
 	return (size_t)(p - s);
 }
 
