@@ -85,10 +85,13 @@ eve_flow(struct ev *e, json_t *root)
 	long long a = 0, b = 0, pc = -1;
 	int64_t t0, t1;
 	json_t *app;
+	int ha, hb;
 
 	ev_setz(e, RC_KIND, "flow");
-	if ((jx_int(json_object_get(fl, "bytes_toserver"), &a) == 0) |
-	    (jx_int(json_object_get(fl, "bytes_toclient"), &b) == 0))
+
+	ha = jx_int(json_object_get(fl, "bytes_toserver"), &a) == 0;
+	hb = jx_int(json_object_get(fl, "bytes_toclient"), &b) == 0;
+	if (ha || hb)
 		ev_printf(e, RC_BYTES, "%lld", a + b);
 	if (jx_time(json_object_get(fl, "start"), &t0) == 0 &&
 	    jx_time(json_object_get(fl, "end"), &t1) == 0 && t1 >= t0)
