@@ -615,16 +615,10 @@ ring_push(struct det *d, const struct slot_hdr *h, const void *ev)
 	d->rlen++;
 }
 
-static void
-heap_swap(struct det *d, size_t i, size_t j)
-{
-	unsigned char *a = d->heap + i * d->stride, *b = d->heap + j * d->stride;
-
-	memcpy(d->out, a, d->stride);
-	memcpy(a, b, d->stride);
-	memcpy(b, d->out, d->stride);
-}
-
+/*
+ * heap_push / heap_pop move a hole instead of swapping, so each level
+ * costs one copy of a slot rather than three.
+ */
 static void
 heap_push(struct det *d, const struct slot_hdr *h, const void *ev)
 {
@@ -636,60 +630,50 @@ heap_push(struct det *d, const struct slot_hdr *h, const void *ev)
 		d->heap = xreallocarray(d->heap, d->hcap, d->stride);
 	}
 	i = d->hlen++;
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		const struct slot_hdr *ps = slot_at(d->heap, d->stride, p);
+
+		if (!slot_less(h, ps))
+			break;
+		memcpy(d->heap + i * d->stride, ps, d->stride);
+		i = p;
+	}
 	s = slot_at(d->heap, d->stride, i);
 	*s = *h;
 	memcpy(s + 1, ev, d->evsize);
-	while (i > 0) {
-		size_t p = (i - 1) / 2;
-
-		if (!slot_less(slot_at(d->heap, d->stride, i),
-		    slot_at(d->heap, d->stride, p)))
-			break;
-		heap_swap(d, i, p);
-		i = p;
-	}
 }
 
 /* heap_pop: move the heap's minimum into d->out. */
 static void
 heap_pop(struct det *d)
 {
+	const struct slot_hdr *last;
 	size_t i = 0, n;
 
 	memcpy(d->out, d->heap, d->stride);
 	n = --d->hlen;
 	if (n == 0)
 		return;
-	memcpy(d->heap, d->heap + n * d->stride, d->stride);
+	last = slot_at(d->heap, d->stride, n);
 	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		unsigned char tmp[sizeof(struct slot_hdr)];
+		size_t l = 2 * i + 1, m;
 
-		if (l < n && slot_less(slot_at(d->heap, d->stride, l),
-		    slot_at(d->heap, d->stride, m)))
-			m = l;
-		if (r < n && slot_less(slot_at(d->heap, d->stride, r),
-		    slot_at(d->heap, d->stride, m)))
-			m = r;
-		if (m == i)
+		if (l >= n)
 			break;
-		/* d->out holds the popped event: swap through the stack
-		 * in header-sized steps rather than clobbering it. */
-		{
-			unsigned char *a = d->heap + i * d->stride;
-			unsigned char *b = d->heap + m * d->stride;
-			size_t k, step;
-
-			for (k = 0; k < d->stride; k += step) {
-				step = d->stride - k < sizeof tmp ?
-				    d->stride - k : sizeof tmp;
-				memcpy(tmp, a + k, step);
-				memcpy(a + k, b + k, step);
-				memcpy(b + k, tmp, step);
-			}
-		}
+		m = l;
+		if (l + 1 < n && slot_less(slot_at(d->heap, d->stride, l + 1),
+		    slot_at(d->heap, d->stride, l)))
+			m = l + 1;
+		if (!slot_less(slot_at(d->heap, d->stride, m), last))
+			break;
+		memcpy(d->heap + i * d->stride, d->heap + m * d->stride,
+		    d->stride);
 		i = m;
 	}
+	/* The last slot sits beyond the live heap now, so it cannot have
+	 * been overwritten by the moves above. */
+	memcpy(d->heap + i * d->stride, last, d->stride);
 }
 
 /* next_ready: the smallest buffered slot, or NULL. */

@@ -166,6 +166,65 @@ test_reorder(void)
 	free(out);
 }
 
+/* Random disorder within the lateness: the release order must be
+ * (t, arrival) whatever the mix of ring and heap. */
+struct seqev {
+	int64_t	t;
+	int	seq;
+};
+static int64_t last_t;
+static int last_seq, misordered, released;
+
+static void
+check_order(struct det *d, void *ev, int64_t t, void *arg)
+{
+	struct seqev *e = ev;
+
+	if (e->t != t || t < last_t || (t == last_t && e->seq < last_seq))
+		misordered++;
+	last_t = t;
+	last_seq = e->seq;
+	released++;
+}
+
+static void
+test_reorder_random(void)
+{
+	struct det_opts o;
+	struct det *d;
+	struct seqev e;
+	int64_t base = 1000000000000, newest = 0;
+	unsigned seed = 777;
+	int i, late = 0, rc;
+	char *out;
+
+	det_opts_init(&o, "[FILE...]", NULL, defs);
+	det_opt(&o, 'L', "2s");
+	capture_start();
+	d = det_new(&o, sizeof e, check_order, NULL);
+	last_t = INT64_MIN;
+	for (i = 0; i < 100000; i++) {
+		seed = seed * 1103515245 + 12345;
+		/* mostly forward, often up to 2.5s back: some are late */
+		e.t = base + i * 10 - (int64_t)((seed >> 16) % 2500) *
+		    ((seed >> 8) % 3 == 0);
+		e.seq = i;
+		if (e.t > newest)
+			newest = e.t;
+		if (e.t < newest - 2000)
+			late++;
+		det_push(d, e.t, &e);
+	}
+	ok(det_late(d) == (unsigned long long)late,
+	    "det: late events are exactly those more than LATENESS behind");
+	rc = det_finish(d, 0);
+	out = capture_end();
+	ok(misordered == 0 && released == 100000 - late && rc == 0,
+	    "det: %d events released in (t, arrival) order, %d late",
+	    released, late);
+	free(out);
+}
+
 static void
 test_episodes(void)
 {
@@ -440,6 +499,7 @@ main(void)
 {
 	test_opts();
 	test_reorder();
+	test_reorder_random();
 	test_episodes();
 	test_close_hook_and_cap();
 	test_win_basic();
