@@ -169,6 +169,14 @@ num(const char *s)
 	return v;
 }
 
+/* sum of two counts, stopping at the largest one rather than wrapping
+ * (the counts come from files anyone could have edited) */
+static long long
+sat_add(long long a, long long b)
+{
+	return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
 static int
 is_num(const char *s)
 {
@@ -590,9 +598,9 @@ traffic(const struct table *t)
 		struct tbin *p = bsearch(&key, b, nb, sizeof *b, by_bin);
 		long long c = num(cell(t, i, ccount));
 
-		p->all += c;
+		p->all = sat_add(p->all, c);
 		if (deny_like(cell(t, i, cact)))
-			p->denied += c;
+			p->denied = sat_add(p->denied, c);
 	}
 	svg_timeline(b, nb);
 	fputs("<table>\n<tr><th>hour</th><th>events</th><th>denied</th></tr>\n",
@@ -649,7 +657,7 @@ denied_ports(const struct table *t, struct port **out)
 	qsort(p, n, sizeof *p, by_port_label);
 	for (i = 0; i < n; i++) {
 		if (k > 0 && strcmp(p[k - 1].label, p[i].label) == 0) {
-			p[k - 1].count += p[i].count;
+			p[k - 1].count = sat_add(p[k - 1].count, p[i].count);
 			free(p[i].label);
 			continue;
 		}
@@ -972,9 +980,10 @@ text_summary(FILE *fp, const char *title, const char *period,
 			int cc = colidx(t, "count"), ca = colidx(t, "action");
 
 			for (j = 0; j < t->nrows; j++) {
-				all += num(cell(t, j, cc));
+				all = sat_add(all, num(cell(t, j, cc)));
 				if (deny_like(cell(t, j, ca)))
-					den += num(cell(t, j, cc));
+					den = sat_add(den,
+					    num(cell(t, j, cc)));
 			}
 			fprintf(fp, "%lld events, %lld denied\n", all, den);
 			continue;
