@@ -219,3 +219,11 @@ alice,D:\\Shares\\Backup\\plan & budget.xlsx,write'
 	    grep "^file," | cut -d, -f2 | sort -u | paste -sd" "' _ "$SEN"
 	assert_output "connect create delete deleted exec read rename write"
 }
+
+@test "lognorm-sensors: fuzz regression: empty share path and handle key parts" {
+	# found by tests/fuzz/lognorm-sensors.c: unset slots were copied from
+	# a NULL pointer (UBSan), with a 5145 lacking its share and a handle
+	# logged without computer and process id
+	norm fuzz-regress fuzz-regress.json
+	[ ! -s "$REJ" ]
+}

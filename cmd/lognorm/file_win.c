@@ -310,9 +310,12 @@ handle_key(const struct winev *w)
 	if (h->n == 0)
 		return NULL;
 	k = xmalloc(c->n + p->n + h->n + 3);
-	memcpy(k, c->p, c->n);
+	/* Unset slots have a NULL pointer: copy only what is there. */
+	if (c->n > 0)
+		memcpy(k, c->p, c->n);
 	k[c->n] = '|';
-	memcpy(k + c->n + 1, p->p, p->n);
+	if (p->n > 0)
+		memcpy(k + c->n + 1, p->p, p->n);
 	k[c->n + 1 + p->n] = '|';
 	memcpy(k + c->n + p->n + 2, h->p, h->n);
 	k[c->n + p->n + h->n + 2] = '\0';
@@ -594,7 +597,8 @@ share_path(struct ev *e, const struct winev *w)
 		base.n--;
 	n = base.n + 1 + rel.n;
 	d = ev_alloc(e, n);
-	memcpy(d, base.p, base.n);
+	if (base.n > 0)
+		memcpy(d, base.p, base.n);
 	d[base.n] = '\\';
 	memcpy(d + base.n + 1, rel.p, rel.n);
 	ev_set(e, RC_FILE, d, n);

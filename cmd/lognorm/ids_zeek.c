@@ -591,6 +591,7 @@ ids_zeek_parse(struct ln_file *f, const struct syslog_env *env,
 		return LN_BAD;
 	}
 	memset(&a, 0, sizeof(a));
+	a.state.p = a.source.p = a.detail.p = a.path.p = "";
 	a.obytes = a.rbytes = -1;
 	if (h->path != NULL) {
 		a.path.p = h->path;
@@ -765,6 +766,7 @@ ids_zeekjson_parse(struct ln_file *f, const struct syslog_env *env,
 		return LN_BAD;
 	}
 	memset(&a, 0, sizeof(a));
+	a.state.p = a.source.p = a.detail.p = a.path.p = "";
 	a.obytes = a.rbytes = -1;
 	zeek_json_path(root, &a.path);
 	zp = zeek_path(a.path.p, a.path.n);
