@@ -37,6 +37,8 @@ struct pg_pattern {
 	uint32_t	*range;		/* pairs: first, last */
 	size_t		 nrange;
 	int		 base_only;	/* no separator: match the last component */
+	size_t		 nlit;		/* leading T_LIT tokens: compared
+					   directly before the automaton runs */
 	uint8_t		*cur, *next;	/* ntok + 1 states each */
 };
 
@@ -222,6 +224,8 @@ pg_compile(const char *s, size_t n, const char **why)
 		*why = "empty pattern";
 		goto bad;
 	}
+	while (p->nlit < p->ntok && p->tok[p->nlit].type == T_LIT)
+		p->nlit++;
 	p->cur = xmalloc(p->ntok + 1);
 	p->next = xmalloc(p->ntok + 1);
 	return p;
@@ -306,9 +310,21 @@ pg_match(struct pg_pattern *p, const struct pg_path *path)
 			if (path->cp[k] == '/')
 				start = k + 1;
 	}
+	/* Most patterns start with a fixed directory: compare that part
+	 * plainly, and start the automaton after it. */
+	if (path->n - start < p->nlit)
+		return 0;
+	for (size_t i = 0; i < p->nlit; i++) {
+		uint32_t c = path->cp[start + i], t = p->tok[i].c;
+
+		if (c != t && !(ci && fold(c) == fold(t)))
+			return 0;
+	}
+	start += p->nlit;
+	lo = hi = p->nlit;
 	memset(p->cur, 0, nt + 1);
 	memset(p->next, 0, nt + 1);
-	p->cur[0] = 1;
+	p->cur[lo] = 1;
 	closure(p, p->cur, &lo, &hi);
 	for (size_t k = start; k < path->n; k++) {
 		uint32_t c = path->cp[k];
