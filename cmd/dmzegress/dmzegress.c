@@ -221,14 +221,12 @@ policy_load(const char *path)
 		exit(EXIT_ERROR);
 }
 
-/* allowed: some policy line lets the DMZ host src reach dst:port. */
+/* allowed: some policy line lets the DMZ host src (asset as) reach
+ * dst:port. */
 static int
-allowed(const struct site *site, const struct ip_addr *src,
+allowed(const struct site_asset *as, const struct ip_addr *src,
     const struct ip_addr *dst, unsigned port, unsigned proto)
 {
-	const struct site_asset *as = NULL;
-	int looked = 0;
-
 	for (size_t i = 0; i < nrules; i++) {
 		const struct rule *ru = &rules[i];
 
@@ -238,11 +236,7 @@ allowed(const struct site *site, const struct ip_addr *src,
 		if (!ru->any_dst && !ip_net_contains(&ru->dst, dst))
 			continue;
 		if (ru->role != NULL) {
-			if (!looked) {
-				as = site_lookup(site, src);
-				looked = 1;
-			}
-			if (as == NULL || !site_asset_has_role(as, ru->role))
+			if (!site_asset_has_role(as, ru->role))
 				continue;
 		} else if (!ru->any_src && !ip_net_contains(&ru->src, src))
 			continue;
@@ -417,12 +411,14 @@ report(const struct det_opts *o, struct rec_reader *r, const struct site *site,
 		int port, isnew;
 		int64_t t;
 
+		const struct site_asset *as;
+
 		if (det_addr(r, csrc, &src) != 0 ||
-		    det_addr(r, cdst, &dst) != 0 ||
-		    (port = det_port(r, cdport)) < 0)
+		    (as = site_lookup(site, &src)) == NULL ||
+		    strcmp(as->zone, "dmz") != 0)
 			continue;
-		if (!site_zone_is(site, &src, "dmz") ||
-		    site_is_ours(site, &dst))
+		if ((port = det_port(r, cdport)) < 0 ||
+		    det_addr(r, cdst, &dst) != 0 || site_is_ours(site, &dst))
 			continue;
 		s = rec_get(r, cts, &len);
 		if (tm_parse(s, len, 0, &t) != 0) {
@@ -449,7 +445,7 @@ report(const struct det_opts *o, struct rec_reader *r, const struct site *site,
 			}
 			row = map_put(rows, key, 35 + plen, &isnew);
 			row->first = row->last = t;
-			row->allowed = allowed(site, &src, &dst,
+			row->allowed = allowed(as, &src, &dst,
 			    (unsigned)port, proto_code(proto, plen));
 		}
 		row->count++;
@@ -601,26 +597,30 @@ main(int argc, char *argv[])
 
 	while ((rc = rec_next(r)) == 1) {
 		struct dev e;
+		const struct site_asset *as;
 		int64_t t;
 		int port;
 		size_t n;
 		const char *s;
 
+		/* The source first: most records are not from the DMZ and
+		 * cost one parse and one look-up. */
 		if (det_addr(r, csrc, &e.src) != 0 ||
+		    (as = site_lookup(dz.site, &e.src)) == NULL ||
+		    strcmp(as->zone, "dmz") != 0)
+			continue;
+		if ((port = det_port(r, cdport)) < 0 ||
 		    det_addr(r, cdst, &e.dst) != 0 ||
-		    (port = det_port(r, cdport)) < 0)
-			continue;
-		if (!site_zone_is(dz.site, &e.src, "dmz") ||
 		    det_inside(dz.det, &e.dst))
-			continue;
-		if (det_ts(dz.det, r, cts, &t) != 0)
 			continue;
 		e.dport = (uint16_t)port;
 		s = rec_get(r, cproto, &n);
 		e.proto = (uint8_t)proto_code(s, n);
 		/* Allowed traffic never enters the buffer: the policy is a
 		 * function of the event alone. */
-		if (allowed(dz.site, &e.src, &e.dst, e.dport, e.proto))
+		if (allowed(as, &e.src, &e.dst, e.dport, e.proto))
+			continue;
+		if (det_ts(dz.det, r, cts, &t) != 0)
 			continue;
 		s = rec_get(r, caction, &n);
 		e.blocked = (uint8_t)is_blocked(s, n);

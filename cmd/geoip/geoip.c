@@ -19,12 +19,13 @@
 #define SYNOPSIS "[-huV] [-d DB]... [FILE...]"
 
 /*
- * Answers are cached per address: logs repeat the same few thousand
- * addresses, and a tree walk plus two map lookups costs far more than a
- * hash probe.  The cache is emptied when it reaches this many entries, so
- * a flood of distinct addresses costs time, never unbounded memory.
+ * Output cells are cached per address text: logs repeat the same few
+ * thousand addresses, and a parse, a tree walk and the escaping of the
+ * answer cost far more than one hash probe.  The cache (and the arena of
+ * its cells) is emptied when it reaches this many entries, so a flood of
+ * distinct addresses costs time, never unbounded memory.
  */
-#define CACHE_MAX 65536
+#define CACHE_MAX 262144
 
 /* Where distributions and geoipupdate put the files, searched in order. */
 static const char *const default_dirs[] = {
@@ -63,6 +64,20 @@ struct answer {
 static struct db *dbs;
 static size_t ndbs;
 static int have_country, have_asn;
+
+/* A cached cell: escaped text at arena[off..off+len). */
+struct cell {
+	uint32_t	 off, len;
+};
+
+/* The cached output of one address; none: no cells at all. */
+struct cached {
+	int		 none;
+	struct cell	 cc, asn, org;
+};
+
+static char *arena;
+static size_t arena_len, arena_cap;
 static int lookup_failed;
 static char **envv;		/* $KAZAMI_GEOIP split; dbs point into it */
 
@@ -271,25 +286,48 @@ resolve(const struct ip_addr *a, struct answer *ans)
 	}
 }
 
-/* lookup: the cached answer for the address text s[0..n), or NULL for
- * an empty, unparsable or private address. */
-static const struct answer *
+static struct cell
+arena_add(const char *s, size_t n)
+{
+	struct cell c;
+
+	c.off = (uint32_t)arena_len;
+	rec_escape(&arena, &arena_len, &arena_cap, s, n);
+	c.len = (uint32_t)(arena_len - c.off);
+	return c;
+}
+
+/* lookup: the cached cells for the address text s[0..n), or NULL for an
+ * empty, unparsable or private address. */
+static const struct cached *
 lookup(struct map *cache, const char *s, size_t n)
 {
 	struct ip_addr a;
-	struct answer *ans;
+	struct answer ans;
+	struct cached *c;
 	int isnew;
 
-	if (n == 0 || ip_parse(s, n, &a) != 0 || ip_is_private(&a))
+	if (n == 0)
 		return NULL;
-	ans = map_get(cache, a.b, sizeof a.b);
-	if (ans != NULL)
-		return ans;
-	if (map_count(cache) >= CACHE_MAX)
-		map_clear(cache);
-	ans = map_put(cache, a.b, sizeof a.b, &isnew);
-	resolve(&a, ans);
-	return ans;
+	if ((c = map_get(cache, s, n)) != NULL)
+		return c->none ? NULL : c;
+	c = map_put(cache, s, n, &isnew);
+	if (ip_parse(s, n, &a) != 0 || ip_is_private(&a)) {
+		c->none = 1;
+		return NULL;
+	}
+	resolve(&a, &ans);
+	if (ans.cc != NULL)
+		c->cc = arena_add(ans.cc, ans.cclen);
+	if (ans.has_asn) {
+		char num[16];
+		int k = snprintf(num, sizeof num, "%u", (unsigned)ans.asn);
+
+		c->asn = arena_add(num, (size_t)k);
+		if (ans.org != NULL)
+			c->org = arena_add(ans.org, ans.orglen);
+	}
+	return c;
 }
 
 /* Output slots of the added columns; -1 when that kind is not loaded. */
@@ -297,18 +335,21 @@ enum { S_SRC_CC, S_DST_CC, S_SRC_ASN, S_SRC_ASORG, S_DST_ASN, S_DST_ASORG,
 	S_N };
 
 static void
-put_answer(struct rec_writer *w, const int *slot, int cc, int asn, int org,
-    const struct answer *ans)
+put_cell(struct rec_writer *w, int slot, struct cell c)
 {
-	if (ans == NULL)
+	if (slot >= 0)
+		rec_set(w, slot, arena + c.off, c.len);
+}
+
+static void
+put_answer(struct rec_writer *w, const int *slot, int cc, int asn, int org,
+    const struct cached *c)
+{
+	if (c == NULL)
 		return;
-	if (slot[cc] >= 0 && ans->cc != NULL)
-		rec_set_text(w, slot[cc], ans->cc, ans->cclen);
-	if (slot[asn] >= 0 && ans->has_asn) {
-		rec_set_num(w, slot[asn], ans->asn);
-		if (ans->org != NULL)
-			rec_set_text(w, slot[org], ans->org, ans->orglen);
-	}
+	put_cell(w, slot[cc], c->cc);
+	put_cell(w, slot[asn], c->asn);
+	put_cell(w, slot[org], c->org);
 }
 
 /*
@@ -408,23 +449,30 @@ main(int argc, char *argv[])
 		}
 	}
 
-	cache = map_new(sizeof(struct answer));
+	cache = map_new(sizeof(struct cached));
 	while ((rc = rec_next(r)) == 1) {
+		const struct cached *src, *dst;
 		const char *s;
 		size_t n;
 
+		/* Emptied between records only: the cells of both
+		 * addresses must stay until rec_emit. */
+		if (map_count(cache) >= CACHE_MAX) {
+			map_clear(cache);
+			arena_len = 0;
+		}
+		s = rec_get(r, isrc, &n);
+		src = lookup(cache, s, n);
+		s = rec_get(r, idst, &n);
+		dst = lookup(cache, s, n);
 		rec_set_from(w, r);
 		/* A column of the same name from an earlier run is
 		 * replaced, not left stale. */
 		for (i = 0; i < S_N; i++)
 			if (slot[i] >= 0)
 				rec_set(w, slot[i], "", 0);
-		s = rec_get(r, isrc, &n);
-		put_answer(w, slot, S_SRC_CC, S_SRC_ASN, S_SRC_ASORG,
-		    lookup(cache, s, n));
-		s = rec_get(r, idst, &n);
-		put_answer(w, slot, S_DST_CC, S_DST_ASN, S_DST_ASORG,
-		    lookup(cache, s, n));
+		put_answer(w, slot, S_SRC_CC, S_SRC_ASN, S_SRC_ASORG, src);
+		put_answer(w, slot, S_DST_CC, S_DST_ASN, S_DST_ASORG, dst);
 		rec_emit(w);
 	}
 	if (rc < 0 || rec_status(r) != 0 || lookup_failed)
@@ -433,6 +481,7 @@ main(int argc, char *argv[])
 		status = EXIT_ERROR;
 	rec_close(r);
 	map_free(cache);
+	free(arena);
 out:
 	for (size_t k = 0; k < ndbs; k++) {
 		MMDB_close(&dbs[k].mmdb);

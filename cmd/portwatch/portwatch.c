@@ -726,11 +726,28 @@ process(struct det *d, void *evp, int64_t t, void *arg)
 }
 
 /*
- * candidate: the event could contribute to some check.  Only candidates
- * enter the reorder buffer: outbound web and mail, the bulk of a log,
- * cost a parse and a look-up here and nothing more.  What the checks see
- * is still decided by event time alone, so replay equals live.
+ * candidate_port: a record to this port could contribute to some check
+ * (before its addresses are known); candidate: the event could.  Only
+ * candidates enter the reorder buffer: web and mail, the bulk of a log,
+ * cost a port parse here and nothing more.  What the checks see is still
+ * decided by event time alone, so replay equals live.
  */
+static int
+candidate_port(const struct pw *pw, unsigned proto, unsigned port)
+{
+	if (pw->watch[proto][port] != 0)
+		return 1;
+	for (size_t i = 0; i < pw->nwheres; i++) {
+		const struct where *w = &pw->wheres[i];
+
+		if ((w->ports == NULL || w->ports[port]) &&
+		    (w->pmask & (1u << proto)))
+			return 1;
+	}
+	return pw->rare != NULL && !pw->common[proto][port] &&
+	    !pw->baseline[proto][port];
+}
+
 static int
 candidate(const struct pw *pw, const struct pev *e)
 {
@@ -940,22 +957,23 @@ main(int argc, char *argv[])
 		size_t n;
 		const char *s;
 
-		if (det_addr(r, csrc, &e.src) != 0 ||
-		    det_addr(r, cdst, &e.dst) != 0 ||
-		    (port = det_port(r, cdport)) < 0)
-			continue;
-		/* Outbound only: inside to outside. */
-		if (!det_inside(pw.det, &e.src) || det_inside(pw.det, &e.dst))
-			continue;
-		if (det_ts(pw.det, r, cts, &t) != 0)
-			continue;
-		if (exempt(&pw, &e.src))
+		/* The port first: most records go to common services and
+		 * can be dropped before any address is parsed. */
+		if ((port = det_port(r, cdport)) < 0)
 			continue;
 		e.dport = (uint16_t)port;
 		s = rec_get(r, cproto, &n);
 		e.proto = (uint8_t)proto_code(s, n);
-		s = rec_get(r, caction, &n);
-		e.blocked = (uint8_t)is_blocked(s, n);
+		if (!candidate_port(&pw, e.proto, e.dport))
+			continue;
+		if (det_addr(r, csrc, &e.src) != 0 ||
+		    det_addr(r, cdst, &e.dst) != 0)
+			continue;
+		/* Outbound only: inside to outside. */
+		if (!det_inside(pw.det, &e.src) || det_inside(pw.det, &e.dst))
+			continue;
+		if (exempt(&pw, &e.src))
+			continue;
 		e.cc[0] = '\0';
 		if (have_geodb)
 			geodb_cc(&e.dst, e.cc);
@@ -968,6 +986,10 @@ main(int argc, char *argv[])
 		}
 		if (!candidate(&pw, &e))
 			continue;
+		if (det_ts(pw.det, r, cts, &t) != 0)
+			continue;
+		s = rec_get(r, caction, &n);
+		e.blocked = (uint8_t)is_blocked(s, n);
 		s = rec_get(r, chost, &n);
 		e.host = n ? xstrndup(s, n) : NULL;
 		s = rec_get(r, cuser, &n);
