@@ -223,3 +223,14 @@ F="$FIX/mxspike"
 	assert_output "$ALERT_HEADER"
 	[ "$stderr" = "mxspike: 16 hosts or clients were forgotten early to stay within --max-keys 1" ]
 }
+
+@test "mxspike: reads lognorm's records of raw netfilter and BIND lines" {
+	run bash -c 'lognorm -y 2026 "$0" "$1" | mxspike -q 2' \
+	    "$F/ufw.log" "$F/named.log"
+	assert_success
+	assert_output "$ALERT_HEADER
+2026-11-21T04:00:04.000Z,mxspike.direct,low,10.1.1.7,198.51.100.25,25,,,1,2026-11-21T04:00:04.000Z,2026-11-21T04:00:04.000Z,direct SMTP to an outside server from a host that is not a mail relay,open
+2026-11-21T04:01:00.480Z,mxspike.mxquery,medium,10.1.1.40,10.1.1.53,,,,2,2026-11-21T04:01:00.120Z,2026-11-21T04:01:00.480Z,2 MX queries within 10m,open
+2026-11-21T04:00:04.000Z,mxspike.direct,low,10.1.1.7,198.51.100.25,25,,,1,2026-11-21T04:00:04.000Z,2026-11-21T04:00:04.000Z,direct SMTP from a host that is not a mail relay: peak 1 outside server within 10m,closed
+2026-11-21T04:01:00.480Z,mxspike.mxquery,medium,10.1.1.40,10.1.1.53,,,,2,2026-11-21T04:01:00.120Z,2026-11-21T04:01:00.480Z,peak 2 MX queries within 10m,closed"
+}

@@ -289,3 +289,11 @@ sw() {
 	assert_failure 2
 	assert_output --partial 'write error'
 }
+
+@test "scanwatch: reads lognorm's records of raw netfilter lines" {
+	run bash -c 'lognorm -y 2026 "$0" | scanwatch -H 3 -P 3' "$F/ufw.log"
+	assert_success
+	assert_output "$ALERT_HEADER
+2026-11-21T04:00:03.000Z,scanwatch.horizontal,high,10.1.1.5,,445,,,3,2026-11-21T04:00:00.000Z,2026-11-21T04:00:03.000Z,horizontal scan from inside: 3 hosts on 445/tcp within 5m,open
+2026-11-21T04:00:03.000Z,scanwatch.horizontal,high,10.1.1.5,,445,,,3,2026-11-21T04:00:00.000Z,2026-11-21T04:00:03.000Z,horizontal scan from inside: peak 3 hosts on 445/tcp within 5m,closed"
+}
