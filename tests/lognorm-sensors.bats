@@ -168,7 +168,9 @@ alice,D:\\Shares\\Backup\\plan & budget.xlsx,write'
 
 @test "lognorm-sensors: wincsv: Event Viewer CSV with multi-line descriptions" {
 	norm win-viewer -z Asia/Tokyo win-viewer.csv
-	[ "$(stat_of wincsv)" = "wincsv lines=41 records=3 skipped=38 rejected=0" ]
+	# blank lines inside the quoted descriptions are skipped by the driver
+	# before any format sees them; every other line is held or a record
+	[ "$(stat_of total)" = "total lines=41 records=3 skipped=38 rejected=0" ]
 }
 
 @test "lognorm-sensors: wincsv: Export-Csv with #TYPE line and 5145 share path" {
