@@ -203,3 +203,82 @@ rejected_lines() {
 	[ "$(echo "$output" | wc -l)" = 2 ]
 	echo "$output" | tail -1 | grep -q ',proxy,allow,,192.0.2.1,,203.0.113.5,80,'
 }
+
+# Spot checks against the real-log corpus (../shared/corpus): each field is
+# taken again from the raw line by an independent awk reading and compared.
+# Skipped, saying so, when the corpus is not there.
+
+@test "lognorm-app: corpus: squid src, method, url, status, bytes, peer" {
+	f="$CORPUS/squid/elastic-integrations_squid_test-access.log"
+	[ -f "$f" ] || skip "corpus file $f not found"
+	lognorm -f squid "$f" | tail -n +2 >"$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" = "$(wc -l <"$f")" ]
+	run awk -F '\t' 'index($1, ",") == 0 {
+		split($1, w, / +/); split($2, o, ",")
+		split(w[4], cs, "/"); split(w[9], hp, "/")
+		url = w[6] == "CONNECT" ? "" : w[7]
+		dst = hp[2] ~ /^[0-9.]+$/ ? hp[2] : ""
+		if (o[6] != w[3] || o[13] != w[6] || o[12] != url ||
+		    o[14] != cs[2] || o[15] != w[5] || o[8] != dst)
+			print "mismatch: " $0
+		n++
+	} END { if (n < 90) print "only " n " lines checked" }' \
+	    <(paste "$f" "$BATS_TEST_TMPDIR/out")
+	assert_output ""
+}
+
+@test "lognorm-app: corpus: clf src, status and bytes" {
+	f="$CORPUS/apache-access/elastic-examples_apache_logs_excerpt.log"
+	[ -f "$f" ] || skip "corpus file $f not found"
+	lognorm -f clf "$f" | tail -n +2 >"$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" = "$(wc -l <"$f")" ]
+	# status and bytes follow the method column: ",GET,200,1234,"
+	run awk -F '\t' '{
+		split($1, w, " "); split($1, q, "\""); split(q[3], sb, " ")
+		split($2, o, ",")
+		if (!match($2, /,[A-Z]+,[0-9][0-9][0-9],[0-9]*,/)) {
+			print "no method,status,bytes: " $2; next
+		}
+		split(substr($2, RSTART + 1, RLENGTH - 2), m, ",")
+		if (o[6] != w[1] || m[2] != sb[1] ||
+		    m[3] != (sb[2] == "-" ? "" : sb[2]))
+			print "mismatch: " $0
+		n++
+	} END { if (n < 4900) print "only " n " lines checked" }' \
+	    <(paste "$f" "$BATS_TEST_TMPDIR/out")
+	assert_output ""
+}
+
+@test "lognorm-app: corpus: bind query client, port, name and type" {
+	f="$CORPUS/bind/sunilbinghamton-DNS-activity-monitor_queries.log"
+	[ -f "$f" ] || skip "corpus file $f not found"
+	lognorm -f bind "$f" | tail -n +2 >"$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" = "$(wc -l <"$f")" ]
+	run awk -F '\t' '{
+		split($1, w, " "); split(w[4], ap, "#"); split($2, o, ",")
+		if (o[6] != ap[1] || o[7] != ap[2] || o[11] != w[7] ||
+		    o[17] != w[9])
+			print "mismatch: " $0
+		n++
+	} END { if (n < 1000) print "only " n " lines checked" }' \
+	    <(paste "$f" "$BATS_TEST_TMPDIR/out")
+	assert_output ""
+}
+
+@test "lognorm-app: corpus: sshd failed logins give user, src, sport, deny" {
+	f="$CORPUS/sshd/elastic-examples_suspicious_login_activity_auth.log"
+	[ -f "$f" ] || skip "corpus file $f not found"
+	lognorm -y 2026 -f sshd -R "$f" 2>/dev/null |
+	    grep -a ': Failed password for ' | grep -v '"' \
+	    >"$BATS_TEST_TMPDIR/out" || true
+	run awk -F, '{
+		raw = $24; sub(/.*: Failed password for (invalid user )?/, "", raw)
+		u = raw; sub(/ from .*/, "", u)	# the user may be empty
+		a = raw; sub(/.* from /, "", a); split(a, r, " ")
+		if ($10 != u || $6 != r[1] || $7 != r[3] || $4 != "deny")
+			print "mismatch: " $0
+		n++
+	} END { if (n < 100) print "only " n " lines checked" }' \
+	    "$BATS_TEST_TMPDIR/out"
+	assert_output ""
+}
