@@ -119,6 +119,14 @@ RANK_HEADER='rank,user,count,files,first,last,top_files'
 	assert_output "$(cat "$F/night-tokyo.out")"
 }
 
+@test "filerank: night follows the zone's offset across a DST change" {
+	# New York, 2026-11-01: 01:30 EDT and 01:30 EST are both night;
+	# 10:59:59.999Z is 05:59 EST (night), the day before 06:59 EDT (not).
+	run filerank -z America/New_York -r night "$F/dst.csv"
+	assert_success
+	assert_output "$(cat "$F/dst.out")"
+}
+
 @test "filerank: --from and --to set the night window" {
 	run filerank -z Asia/Tokyo -F 01:00 -T 05:00 -r night "$F/night.csv"
 	assert_success
