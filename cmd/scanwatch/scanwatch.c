@@ -1,4 +1,4 @@
-/* scanwatch: horizontal and vertical port scans in firewall and flow records. */
+/* scanwatch: horizontal and vertical port scans in firewall and flows. */
 #include <err.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -83,17 +83,17 @@ struct scan {
 static int
 proto_id(const char *s, size_t n)
 {
-	static const struct { const char *name; int id; } tab[] = {
-		{ "tcp", P_TCP }, { "udp", P_UDP }, { "sctp", P_SCTP },
-		{ "icmp", P_ICMP }, { "icmp6", P_ICMP6 },
-		{ "ipv6-icmp", P_ICMP6 }, { "icmpv6", P_ICMP6 },
+	static const struct { const char *name; size_t len; int id; } tab[] = {
+		{ "tcp", 3, P_TCP }, { "udp", 3, P_UDP }, { "sctp", 4, P_SCTP },
+		{ "icmp", 4, P_ICMP }, { "icmp6", 5, P_ICMP6 },
+		{ "ipv6-icmp", 9, P_ICMP6 }, { "icmpv6", 6, P_ICMP6 },
 	};
 	size_t i;
 
 	if (n == 0)
 		return P_NONE;
 	for (i = 0; i < sizeof tab / sizeof tab[0]; i++)
-		if (strlen(tab[i].name) == n && memcmp(tab[i].name, s, n) == 0)
+		if (tab[i].len == n && memcmp(tab[i].name, s, n) == 0)
 			return tab[i].id;
 	return P_OTHER;
 }
