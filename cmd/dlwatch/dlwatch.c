@@ -365,9 +365,11 @@ load_watch(char *path)
 	if (r == NULL)
 		exit(EXIT_ERROR);
 	if ((col = rec_col(r, "domain")) < 0 &&
-	    (col = rec_col(r, "host")) < 0)
+	    (col = rec_col(r, "host")) < 0) {
+		rec_close(r);
 		errx(EXIT_ERROR, "%s: watch list has no column 'domain' or "
 		    "'host'", path);
+	}
 	set = map_new(0);
 	while ((rc = rec_next(r)) == 1) {
 		const char *s;

@@ -1190,9 +1190,11 @@ load_watch(char *path)
 	col = rec_col(r, "domain");
 	if (col < 0)
 		col = rec_col(r, "host");
-	if (col < 0)
+	if (col < 0) {
+		rec_close(r);
 		errx(EXIT_ERROR, "%s: watch list has no column 'domain' or "
 		    "'host'", path);
+	}
 	set = map_new(0);
 	while ((rc = rec_next(r)) == 1) {
 		const char *s;
