@@ -72,6 +72,11 @@ rejected_lines() {
 	grep -q ':8: w3c: date field is not YYYY-MM-DD' "$REJ"
 }
 
+@test "lognorm-app: w3c: #GMT-Offset and local date/time fields" {
+	lognorm -z Europe/Berlin "$APP/w3c-zone.log" >"$BATS_TEST_TMPDIR/out"
+	diff -u "$APP/w3c-zone.csv" "$BATS_TEST_TMPDIR/out"
+}
+
 @test "lognorm-app: w3c: directives are skipped meta lines" {
 	lognorm -s "$APP/w3c.log" >/dev/null 2>"$BATS_TEST_TMPDIR/err" || true
 	grep -q 'stats: w3c lines=10 records=3 skipped=5 rejected=2' \
