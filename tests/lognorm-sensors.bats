@@ -33,15 +33,15 @@ stat_of() {
 @test "lognorm-sensors: every sensor and file-audit format is listed" {
 	run lognorm --list-formats
 	assert_success
-	for f in fastlog snort-syslog eve zeek zeek-json auditd samba-audit \
-	    samba-auth winjson winxml wincsv snare; do
+	for f in fastlog snort-syslog eve zeek zeek-json auditd laurel \
+	    samba-audit samba-auth winjson winxml wincsv snare; do
 		echo "$output" | grep -q "^$f\b" || { echo "missing $f"; false; }
 	done
 }
 
 @test "lognorm-sensors: every format is documented in lognorm.1" {
-	for f in fastlog snort-syslog eve zeek zeek-json auditd samba-audit \
-	    samba-auth winjson winxml wincsv snare; do
+	for f in fastlog snort-syslog eve zeek zeek-json auditd laurel \
+	    samba-audit samba-auth winjson winxml wincsv snare; do
 		sed -n '/BEGIN sensor formats/,/END sensor formats/p' \
 		    "$ROOT/man/lognorm.1" | grep -q "^\.It Cm $f\$" ||
 		    { echo "not in man page: $f"; false; }
@@ -202,6 +202,12 @@ alice,D:\\Shares\\Backup\\plan & budget.xlsx,write'
 @test "lognorm-sensors: auditd: stdin line by line equals the file" {
 	run bash -c 'lognorm -u - < "$1/audit.log" 2>/dev/null' _ "$SEN"
 	assert_output "$(cat "$SEN/audit.out")"
+}
+
+@test "lognorm-sensors: laurel: one JSON object per audit event" {
+	norm laurel laurel.json
+	[ "$(rejected_lines)" = "3" ]
+	grep -q ':3: LAUREL event without an ID of SECONDS.MS:SERIAL' "$REJ"
 }
 
 @test "lognorm-sensors: auditd: open events are bounded, none is lost" {

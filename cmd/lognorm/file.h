@@ -65,6 +65,8 @@ int file_auditd_parse(struct ln_file *, const struct syslog_env *,
     const char *, size_t, struct ev *, const char **);
 int file_auditd_flush(struct ln_file *, struct ev *);
 void file_auditd_fini(struct ln_file *);
+int file_laurel_parse(struct ln_file *, const struct syslog_env *,
+    const char *, size_t, struct ev *, const char **);
 
 /* Longest multi-line event held (XML, quoted CSV rows). */
 #define FILE_HOLD_MAX	(1u << 20)

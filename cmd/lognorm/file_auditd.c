@@ -794,3 +794,150 @@ file_auditd_fini(struct ln_file *f)
 	free(st);
 	f->state[SLOT_AUDITD] = NULL;
 }
+
+/* ---- LAUREL: one JSON object per event ---- */
+
+/* jdup: a JSON scalar as a fresh string (numbers in decimal), or NULL. */
+static char *
+jdup(struct aud_ev *a, json_t *v)
+{
+	char buf[32];
+
+	if (v == NULL)
+		return NULL;
+	if (json_is_string(v)) {
+		if (a->bytes + json_string_length(v) > FILE_HOLD_MAX)
+			return NULL;
+		a->bytes += json_string_length(v);
+		return xstrndup(json_string_value(v), json_string_length(v));
+	}
+	if (json_is_integer(v)) {
+		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		return xstrdup(buf);
+	}
+	return NULL;
+}
+
+/* laurel_fields: the fields aud_add takes from a raw record, here from
+ * one JSON object. */
+static void
+laurel_fields(struct aud_ev *a, json_t *o, int syscall)
+{
+	static const char *const args[4] = { "a0", "a1", "a2", "a3" };
+	json_t *argv = json_object_get(o, "ARGV");
+	char *arch;
+	int i;
+
+	keep(&a->auid, jdup(a, json_object_get(o, "auid")));
+	keep(&a->uid, jdup(a, json_object_get(o, "uid")));
+	keep(&a->AUID, jdup(a, json_object_get(o, "AUID")));
+	keep(&a->UID, jdup(a, json_object_get(o, "UID")));
+	keep(&a->exe, jdup(a, json_object_get(o, "exe")));
+	keep(&a->comm, jdup(a, json_object_get(o, "comm")));
+	keep(&a->key, jdup(a, json_object_get(o, "key")));
+	if (!syscall) {
+		keep(&a->acct, jdup(a, json_object_get(o, "acct")));
+		keep(&a->addr, jdup(a, json_object_get(o, "addr")));
+		keep(&a->res, jdup(a, json_object_get(o, "res")));
+		keep(&a->op, jdup(a, json_object_get(o, "op")));
+		keep(&a->cmd, jdup(a, json_object_get(o, "cmd")));
+		return;
+	}
+	a->has_syscall = 1;
+	/* LAUREL writes "0xc000003e"; audit.log "c000003e". */
+	arch = jdup(a, json_object_get(o, "arch"));
+	if (arch != NULL && arch[0] == '0' && arch[1] == 'x')
+		memmove(arch, arch + 2, strlen(arch + 2) + 1);
+	keep(&a->arch, arch);
+	keep(&a->syscall, jdup(a, json_object_get(o, "syscall")));
+	keep(&a->sysname, jdup(a, json_object_get(o, "SYSCALL")));
+	keep(&a->success, jdup(a, json_object_get(o, "success")));
+	/* The syscall arguments are ARGV[0..3], in hex with 0x. */
+	for (i = 0; i < 4; i++) {
+		json_t *x = json_object_get(o, args[i]);
+
+		if (x == NULL && json_is_array(argv))
+			x = json_array_get(argv, (size_t)i);
+		keep(&a->a[i], jdup(a, x));
+	}
+}
+
+int
+file_laurel_parse(struct ln_file *f, const struct syslog_env *env,
+    const char *msg, size_t n, struct ev *e, const char **why)
+{
+	struct aud_ev *a;
+	json_error_t err;
+	json_t *root, *id, *v, *x;
+	const char *k, *s;
+	size_t i, len;
+	long long sec = 0;
+	int ms = 0, digits = 0;
+
+	if (!jx_looks(msg, n, "{\"ID\":\""))
+		return LN_NO;
+	root = json_loadb(msg, n, 0, &err);
+	if (root == NULL || !json_is_object(root)) {
+		json_decref(root);
+		*why = "LAUREL line that is not a well-formed JSON object";
+		return LN_BAD;
+	}
+	id = json_object_get(root, "ID");
+	s = json_is_string(id) ? json_string_value(id) : "";
+	len = json_is_string(id) ? json_string_length(id) : 0;
+	for (i = 0; i < len && s[i] >= '0' && s[i] <= '9' && i < 12; i++)
+		sec = sec * 10 + (s[i] - '0');
+	if (i == 0 || i >= len || s[i] != '.') {
+		json_decref(root);
+		*why = "LAUREL event without an ID of SECONDS.MS:SERIAL";
+		return LN_BAD;
+	}
+	for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		if (digits++ < 3)
+			ms = ms * 10 + (s[i] - '0');
+	while (digits++ < 3)
+		ms *= 10;
+	a = xcalloc(1, sizeof(*a));
+	a->ts = (int64_t)sec * 1000 + ms;
+	if (env != NULL && env->host.n > 0)
+		a->node = xstrndup(env->host.p, env->host.n);
+	keep(&a->node, jdup(a, json_object_get(root, "NODE")));
+	json_object_foreach(root, k, v) {
+		if (strcmp(k, "ID") == 0 || strcmp(k, "NODE") == 0)
+			continue;
+		if (strcmp(k, "SYSCALL") == 0 && json_is_object(v))
+			laurel_fields(a, v, 1);
+		else if (strcmp(k, "CWD") == 0)
+			keep(&a->cwd, jdup(a, json_object_get(v, "cwd")));
+		else if (strcmp(k, "PATH") == 0 && json_is_array(v)) {
+			json_array_foreach(v, i, x) {
+				if (a->npath >= AUD_MAXPATH)
+					break;
+				a->path[a->npath].name = jdup(a,
+				    json_object_get(x, "name"));
+				a->path[a->npath].nametype = jdup(a,
+				    json_object_get(x, "nametype"));
+				a->npath++;
+			}
+		} else if (strcmp(k, "EXECVE") == 0 ||
+		    strcmp(k, "PROCTITLE") == 0 || strcmp(k, "SOCKADDR") == 0 ||
+		    strcmp(k, "PARENT_INFO") == 0)
+			continue;
+		else {
+			/* A record type of its own (user-space messages,
+			 * ANOM_*): LAUREL gives it as an object or a list. */
+			if (a->type == NULL)
+				a->type = xstrdup(k);
+			x = json_is_array(v) ? json_array_get(v, 0) : v;
+			if (json_is_object(x))
+				laurel_fields(a, x, 0);
+		}
+	}
+	json_decref(root);
+	if (a->type == NULL)
+		a->type = xstrdup(a->has_syscall ? "SYSCALL" : "UNKNOWN");
+	aud_record(e, a);
+	aud_free(a);
+	return LN_OK;
+}
