@@ -26,6 +26,8 @@ struct pend {
 	uint32_t	 uid, fid, base, dir;
 	uint32_t	 src;		/* P_COPY: the source file */
 	uint8_t		 kind;
+	uint8_t		 paired;	/* P_WRITE: already made a copy, so a
+					   late read cannot claim it again */
 };
 
 struct chain {
@@ -215,6 +217,7 @@ cp_event(struct cp_window *c, uint32_t uid, const struct fr_file *f,
 			    e->ts <= ts && ts - e->ts <= c->window) {
 				ch = copied(c, key, ch, e->fid, f->id, f->dir,
 				    ts);
+				p.paired = 1;
 				break;
 			}
 		}
@@ -227,10 +230,12 @@ cp_event(struct cp_window *c, uint32_t uid, const struct fr_file *f,
 
 		for (k = 0, s = ch->newest; s && k < CP_SCAN;
 		    k++, s = at(c, s)->older) {
-			const struct pend *e = at(c, s);
+			struct pend *e = at(c, s);
 
-			if (e->kind == P_WRITE && e->dir != f->dir &&
-			    e->ts >= ts && e->ts - ts <= c->window) {
+			if (e->kind == P_WRITE && !e->paired &&
+			    e->dir != f->dir && e->ts >= ts &&
+			    e->ts - ts <= c->window) {
+				e->paired = 1;
 				dst[nd] = e->fid;
 				dts[nd] = e->ts;
 				ddir[nd++] = e->dir;
@@ -247,5 +252,5 @@ cp_event(struct cp_window *c, uint32_t uid, const struct fr_file *f,
 	p.base = f->base;
 	p.dir = f->dir;
 	p.kind = (uint8_t)kind;
-	push(c, key, ch, &p);
+	push(c, key, ch, &p);	/* p.paired was set above */
 }
