@@ -4,8 +4,8 @@
 #include "file.h"
 
 const struct ln_format file_formats[] = {
-	{ "auditd", "Linux audit.log records, one record per event", SLOT_AUDITD,
-	    1, file_auditd_parse, file_auditd_flush, file_auditd_fini },
+	{ "auditd", "Linux audit.log records, one record per event",
+	    SLOT_AUDITD, 1, file_auditd_parse, file_auditd_flush, file_auditd_fini },
 	{ "laurel", "Linux audit events as LAUREL JSON, one object per event",
 	    -1, 1, file_laurel_parse, NULL, NULL },
 	{ "samba-audit", "Samba vfs_full_audit lines (user|ip|...|op|ok|path)",

@@ -31,9 +31,9 @@
 #include "util.h"
 
 #define AUD_OPEN	16		/* events open at once */
-#define AUD_AGE_MS	2000		/* records of one event are written
-					   together; older open events are
-					   complete */
+#define AUD_AGE_MS	2000		/* records of one event are
+					   written together; older open
+					   events are complete */
 #define AUD_MAXREC	256		/* records kept per event */
 #define AUD_MAXPATH	8		/* PATH items kept per event */
 
@@ -492,7 +492,8 @@ aud_record(struct ev *e, const struct aud_ev *a)
 		case O_OPEN:
 			p = pick(a, "CREATE");
 			fl = flagarg >= 0 ? hexarg(a->a[flagarg]) : 0;
-			/* 0100 O_CREAT, 01 O_WRONLY, 02 O_RDWR, 01000 O_TRUNC */
+			/* O_CREAT 0100, O_WRONLY 01, O_RDWR 02, O_TRUNC
+			 * 01000 */
 			if ((fl & 0100) && p != NULL &&
 			    is_type(p->nametype, "CREATE"))
 				op = "create";
@@ -727,7 +728,8 @@ file_auditd_parse(struct ln_file *f, const struct syslog_env *env,
 	if ((r = aud_head(msg, n, &l)) == 0)
 		return LN_NO;
 	if (r < 0) {
-		*why = "audit record without a msg=audit(SECONDS.MS:SERIAL) stamp";
+		*why = "audit record without a "
+		    "msg=audit(SECONDS.MS:SERIAL) stamp";
 		return LN_BAD;
 	}
 	if (st == NULL)

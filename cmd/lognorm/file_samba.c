@@ -150,7 +150,10 @@ file_samba_parse(struct ln_file *f, const struct syslog_env *env,
 		}
 	} else if (span_eq(op, "create_file")) {
 		/* mask|file-or-dir|disposition|path */
-		struct span d = nargs >= 4 ? fld[opi + 4] : (struct span){ "", 0 };
+		struct span d = { "", 0 };
+
+		if (nargs >= 4)
+			d = fld[opi + 4];
 
 		o = span_eq(d, "create") || span_eq(d, "supersede") ||
 		    span_eq(d, "overwrite") || span_eq(d, "overwrite_if") ?
@@ -231,7 +234,8 @@ auth_time(struct span v, int64_t *ms)
 		return -1;
 	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 		p.day = p.day * 10 + (s[i] - '0');
-	if (i + 14 > n || s[i] != ' ' || (p.mon = tm_month_abbr(s + i + 1)) == 0)
+	if (i + 14 > n || s[i] != ' ' ||
+	    (p.mon = tm_month_abbr(s + i + 1)) == 0)
 		return -1;
 	i += 5;
 	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)

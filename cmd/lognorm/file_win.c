@@ -183,7 +183,7 @@ enum {
 };
 
 static const struct {
-	const char	*code;		/* message-table id in AccessList */
+	const char	*code;		/* message id in AccessList */
 	const char	*name;		/* the English rendering */
 	unsigned long	 bit;
 } access_tab[] = {
@@ -297,7 +297,7 @@ access_names(struct ev *e, unsigned long b, const char *prefix)
 struct handle_map {
 	char	*key[HANDLE_CAP];	/* "computer|pid|handle" */
 	char	*name[HANDLE_CAP];
-	size_t	 next;			/* ring: oldest entry is replaced */
+	size_t	 next;			/* ring: the oldest goes */
 };
 
 static char *
@@ -407,7 +407,8 @@ win_local_time(const char *s, size_t n, int64_t *ms)
 		return -1;
 	if (s[i] == '/' && a > 31) {		/* YYYY/MM/DD */
 		i++;
-		if (num_at(s, n, &i, 1, 12, &b) < 0 || i >= n || s[i++] != '/' ||
+		if (num_at(s, n, &i, 1, 12, &b) < 0 || i >= n ||
+		    s[i++] != '/' ||
 		    num_at(s, n, &i, 1, 31, &c) < 0)
 			return -1;
 		p.year = a, p.mon = b, p.day = c;
@@ -813,7 +814,8 @@ json_walk(struct ev *e, struct winev *w, json_t *o, int depth)
 			json_put(e, w, win_slot_of(k, strlen(k)), v);
 		/* evtx_dump: "Provider": {"#attributes": {"Name": ...}} */
 		else if (strcmp(k, "Provider") == 0)
-			json_put(e, w, W_PROVIDER, jx_get(v, "#attributes.Name"));
+			json_put(e, w, W_PROVIDER,
+			    jx_get(v, "#attributes.Name"));
 	}
 	if (depth >= 4)
 		return;

@@ -307,7 +307,8 @@ file_winxml_fini(struct ln_file *f)
 
 struct wincsv {
 	int		 ncols;
-	int		 c_id, c_time, c_computer, c_msg, c_keywords, c_provider;
+	int		 c_id, c_time, c_computer, c_msg;
+	int		 c_keywords, c_provider;
 	struct hold	 row;
 };
 

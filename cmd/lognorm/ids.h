@@ -12,7 +12,7 @@
 
 /* State slots (ln_file.state[]) owned by these families. */
 enum {
-	SLOT_ZEEK = 19,		/* ids_zeek.c: #fields header of a TSV log */
+	SLOT_ZEEK = 19,		/* ids_zeek.c: #fields header of a log */
 	SLOT_WINXML = 24,	/* file_win.c: held lines of an XML event */
 	SLOT_WINCSV = 25,	/* file_win.c: header of a CSV export */
 	SLOT_WINHANDLE = 26,	/* file_win.c: handle id -> object name */

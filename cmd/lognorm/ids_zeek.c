@@ -576,7 +576,8 @@ ids_zeek_parse(struct ln_file *f, const struct syslog_env *env,
 		return zeek_meta(f, msg, n);
 	if (h == NULL || h->code == NULL) {
 		if (looks_zeek(msg, n)) {
-			*why = "Zeek TSV line without a #fields header before it";
+			*why = "Zeek TSV line without a #fields header "
+			    "before it";
 			return LN_BAD;
 		}
 		return LN_NO;
