@@ -226,6 +226,16 @@ file_intern(const char *s, size_t n, struct fr_file *tmp)
 	return f;
 }
 
+/* same_key: the interned entry val of m has the key s[0..n). */
+static int
+same_key(const struct map *m, const void *val, const char *s, size_t n)
+{
+	size_t klen;
+	const char *k = map_key(m, val, &klen);
+
+	return klen == n && memcmp(k, s, n) == 0;
+}
+
 enum { OP_OTHER, OP_READ, OP_WRITE, OP_DELETE, OP_NOTE };
 
 static int
@@ -456,6 +466,8 @@ main(int argc, char *argv[])
 	int ct, cu, cf, co, ck, rc;
 	unsigned long rows = 0;
 	unsigned long long left;
+	struct fr_user *last_u = NULL;
+	const struct fr_file *last_f = NULL;
 
 	signal(SIGPIPE, SIG_DFL);
 	while ((c = opt_next(argc, argv, opts)) != -1) {
@@ -625,7 +637,12 @@ main(int argc, char *argv[])
 			st.period++;
 			continue;
 		}
-		if ((u = user_intern(user, ulen)) == NULL) {
+		/* Audit sources log bursts (Windows: 4656, several 4663,
+		 * 4658 for one opening), so the last user and file are
+		 * likely the next ones: compare before hashing. */
+		if (last_u != NULL && same_key(users, last_u, user, ulen))
+			u = last_u;
+		else if ((u = last_u = user_intern(user, ulen)) == NULL) {
 			st.usercap++;
 			continue;
 		}
@@ -643,7 +660,12 @@ main(int argc, char *argv[])
 			continue;
 		}
 		st.used++;
-		f = file_intern(file, flen, &ftmp);
+		if (last_f != NULL && same_key(files, last_f, file, flen))
+			f = last_f;
+		else {
+			f = file_intern(file, flen, &ftmp);
+			last_f = f == &ftmp ? NULL : f;
+		}
 		tm_local(ts, &lp);
 		if (is_night(&lp))
 			rk_add(rep[R_NIGHT], u->id, f->id, ts);
