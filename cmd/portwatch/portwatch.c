@@ -509,6 +509,12 @@ main(int argc, char *argv[])
 		size_t n;
 		const char *s;
 
+		/* The warm-up counts from the first record, whatever it is. */
+		if (pw.t0 == TM_NONE && pw.warmup > 0) {
+			s = rec_get(r, cts, &n);
+			if (tm_parse(s, n, 0, &t) == 0)
+				pw.t0 = t;
+		}
 		/* The port first: most records go to common services and
 		 * can be dropped before any address is parsed. */
 		if ((port = det_port(r, cdport)) < 0)
