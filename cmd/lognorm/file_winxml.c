@@ -368,6 +368,11 @@ csv_header(struct ln_file *f, struct ev *e, const char *s, size_t n)
 	struct wincsv *c;
 	int nf, i;
 
+	/* Cheap first: Event Viewer's header starts with its first column
+	 * name, Export-Csv's with a quote. */
+	if (n < 9 || !(s[0] == '"' || memcmp(s, "Level,", 6) == 0 ||
+	    memcmp(s, "Keywords,", 9) == 0))
+		return 0;
 	if (!((memmem_lit(s, n, "Event ID") && memmem_lit(s, n,
 	    "Date and Time")) || (memmem_lit(s, n, "TimeCreated") &&
 	    memmem_lit(s, n, "Id") && memmem_lit(s, n, "Message"))))
