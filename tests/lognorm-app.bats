@@ -145,6 +145,26 @@ rejected_lines() {
 	    "$BATS_TEST_TMPDIR/err"
 }
 
+@test "lognorm-app: sshd: disconnects carry no verdict; user and peer forms" {
+	printf '%s\n' \
+	    'Nov 21 09:41:00 b sshd[1]: Connection closed by invalid user x 192.0.2.68 port 34916 [preauth]' \
+	    'Nov 21 09:41:01 b sshd[1]: Connection closed by invalid user  192.0.2.69 port 34917 [preauth]' \
+	    'Nov 21 09:41:02 b sshd[1]: Disconnected from user bob 192.0.2.70 port 43042' \
+	    'Nov 21 09:41:03 b sshd[1]: pam_unix(sshd:session): session opened for user root(uid=0) by (uid=0)' \
+	    'Nov 21 09:41:04 b sshd[1]: Read error from remote host 192.0.2.71: Connection reset by peer' \
+	    >"$BATS_TEST_TMPDIR/in.log"
+	cat >"$BATS_TEST_TMPDIR/want" <<-'EOF'
+	ts,sensor,kind,action,proto,src,sport,dst,dport,user,host,url,method,status,bytes,dur,qtype,mime,sig,sev,file,op,msg
+	2025-11-21T09:41:00.000Z,b,auth,,tcp,192.0.2.68,34916,,,x,,,,,,,,,,,,,Connection closed by invalid user x 192.0.2.68 port 34916 [preauth]
+	2025-11-21T09:41:01.000Z,b,auth,,tcp,192.0.2.69,34917,,,,,,,,,,,,,,,,Connection closed by invalid user  192.0.2.69 port 34917 [preauth]
+	2025-11-21T09:41:02.000Z,b,auth,,tcp,192.0.2.70,43042,,,bob,,,,,,,,,,,,,Disconnected from user bob 192.0.2.70 port 43042
+	2025-11-21T09:41:03.000Z,b,auth,,,,,,,root,,,,,,,,,,,,,pam_unix(sshd:session): session opened for user root(uid=0) by (uid=0)
+	2025-11-21T09:41:04.000Z,b,auth,,tcp,192.0.2.71,,,,,,,,,,,,,,,,,Read error from remote host 192.0.2.71: Connection reset by peer
+	EOF
+	lognorm -y 2025 "$BATS_TEST_TMPDIR/in.log" >"$BATS_TEST_TMPDIR/out"
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/out"
+}
+
 @test "lognorm-app: sshd: a line without a stamp still names its program" {
 	printf 'srv sshd[1]: Invalid user x from 192.0.2.9 port 22\n' \
 	    >"$BATS_TEST_TMPDIR/bare.log"
@@ -191,7 +211,7 @@ rejected_lines() {
 	    'Nov 21 00:00:00 h dropbear[1]: from [:' \
 	    >"$BATS_TEST_TMPDIR/hostile.log"
 	head -c 65536 /dev/urandom >>"$BATS_TEST_TMPDIR/hostile.log"
-	run lognorm "$BATS_TEST_TMPDIR/hostile.log"
+	run bash -c 'lognorm "$1" 2>/dev/null' _ "$BATS_TEST_TMPDIR/hostile.log"
 	# 0 or 2 are both answers; a signal (>128) is a crash
 	[ "$status" -lt 128 ]
 	echo "$output" | head -1 | grep -qx "$CORE_HEADER"

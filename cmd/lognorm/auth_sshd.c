@@ -34,17 +34,18 @@ word_after(struct span s, const char *lit)
  * a name may be empty or hold blanks, so take the text up to " from ".
  */
 static struct span
-sshd_user(struct span s)
+sshd_user(struct span s, int *found)
 {
 	static const char *const pre[] = { "for invalid user ",
 	    "Invalid user ", "invalid user ", "for illegal user ",
-	    "Illegal user ", "authenticating user ", "invalid user ",
+	    "Illegal user ", "authenticating user ", "from user ",
 	    "User ", "for user ", "for " };
 	const char *q, *e = s.p + s.n, *end;
 	size_t i;
 	struct span u;
 
 	/* PAM: "... rhost=192.0.2.1  user=root" */
+	*found = 1;
 	u = word_after(s, " user=");
 	if (u.n)
 		return u;
@@ -64,8 +65,13 @@ sshd_user(struct span s)
 		} else if (memchr(q, ' ', (size_t)(end - q)) != NULL &&
 		    i == sizeof(pre) / sizeof(pre[0]) - 1)
 			continue;	/* "for" of other phrases */
-		return sp(q, (size_t)(end - q));
+		u = sp(q, (size_t)(end - q));
+		/* "session opened for user root(uid=0) by (uid=0)" */
+		if ((q = memchr(u.p, '(', u.n)) != NULL && q > u.p)
+			u.n = (size_t)(q - u.p);
+		return u;
 	}
+	*found = 0;
 	return sp(s.p, 0);
 }
 
@@ -128,7 +134,7 @@ peer(struct span s, struct span *a, struct span *p)
 	    "Disconnected from ", "Received disconnect from ",
 	    "Unable to negotiate with ", " by ", "connection from ",
 	    "Timeout before authentication for ", " with ", "Address ",
-	    " FROM ", " (" };
+	    " FROM ", "Closing connection to ", "remote host ", " (" };
 	size_t i;
 
 	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
@@ -151,19 +157,24 @@ any(struct span s, const char *const *lits, size_t n)
 static int
 auth_event(struct span s, struct span whole, struct ev *ev)
 {
+	/* the lines that decide a refusal; the disconnects that follow
+	 * ("Connection closed by invalid user ...") carry no verdict, so a
+	 * count of deny records counts attempts once */
 	static const char *const deny[] = { "Failed ", "Invalid user",
-	    "invalid user", "authentication failure", "not allowed",
+	    "authentication failure", "authentication error", "not allowed",
 	    "maximum authentication attempts", "Too many authentication",
-	    "Bad password", "nonexistent user", "illegal user",
-	    "Login attempt for", "refused connect", "LOGIN REFUSED" };
+	    "Bad password", "Bad PAM password", "nonexistent user",
+	    "Illegal user", "Login attempt for", "refused connect",
+	    "LOGIN REFUSED" };
 	static const char *const allow[] = { "Accepted ", "auth succeeded" };
 	struct span u, a, p;
-	int has_peer;
+	int has_peer, found;
 
-	u = sshd_user(s);
+	u = sshd_user(s, &found);
 	has_peer = peer(s, &a, &p);
-	/* "Disconnected from invalid user NAME ADDR port N" */
-	if (!has_peer && u.n)
+	/* "Disconnected from invalid user NAME ADDR port N" (NAME may be
+	 * empty) */
+	if (!has_peer && found)
 		has_peer = addr_port(sp(u.p + u.n, (size_t)(s.p + s.n -
 		    u.p - u.n)), " ", &a, &p);
 	if (u.n == 0 && !has_peer)
