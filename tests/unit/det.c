@@ -477,6 +477,79 @@ test_win_model(void)
 	det_win_free(w);
 }
 
+/*
+ * The same with a small setcap, so values are forgotten for room while the
+ * set is in hash mode: the model forgets the live value updated longest
+ * ago, as det_win documents.
+ */
+static void
+test_win_model_cap(void)
+{
+	enum { NV = 120, CAP = 40, N = 100000 };
+	static int64_t last[NV], first[NV];
+	static uint64_t hits[NV], useq[NV];
+	static int live[NV];
+	struct det_win *w = det_win_new(1, 4, 3000, CAP, 10, 1000);
+	struct det_win_stat st;
+	int64_t t = 5000000;
+	uint64_t seq = 0;
+	unsigned seed = 99;
+	unsigned char k = 1;
+	int bad = 0, badfirst = 0, i, j;
+
+	for (i = 0; i < N && !bad; i++) {
+		uint32_t v;
+		size_t want = 0, nlive = 0;
+		uint64_t wh = 0;
+		int64_t wf = INT64_MAX;
+
+		seed = seed * 1103515245 + 12345;
+		t += (seed >> 16) % 30;
+		seed = seed * 1103515245 + 12345;
+		v = (seed >> 16) % NV;
+		for (j = 0; j < NV; j++)
+			if (live[j] && last[j] <= t - 3000)
+				live[j] = 0;
+		if (!live[v]) {
+			for (j = 0; j < NV; j++)
+				nlive += live[j];
+			if (nlive == CAP) {
+				int old = -1;
+
+				for (j = 0; j < NV; j++)
+					if (live[j] && (old < 0 ||
+					    useq[j] < useq[old]))
+						old = j;
+				live[old] = 0;
+			}
+			live[v] = 1;
+			first[v] = t;
+			hits[v] = 0;
+		}
+		last[v] = t;
+		useq[v] = ++seq;
+		hits[v]++;
+		for (j = 0; j < NV; j++)
+			if (live[j]) {
+				want++;
+				wh += hits[j];
+				if (first[j] < wf)
+					wf = first[j];
+			}
+		det_win_add(w, &k, &v, t, &st);
+		if (st.distinct != want || st.hits != wh)
+			bad = i + 1;
+		if (i % 53 == 0 && det_win_first(w, &k) != wf)
+			badfirst = i + 1;
+	}
+	ok(bad == 0, "det_win: past setcap the value seen longest ago goes, "
+	    "in hash mode too (first mismatch at %d)", bad);
+	ok(badfirst == 0, "det_win: first after forgetting matches the model");
+	ok(det_win_vals(w) <= CAP, "det_win: a key never holds more than "
+	    "setcap values");
+	det_win_free(w);
+}
+
 static void
 test_opts(void)
 {
@@ -504,6 +577,7 @@ main(void)
 	test_close_hook_and_cap();
 	test_win_basic();
 	test_win_model();
+	test_win_model_cap();
 	free(captured_err);
 	return tap_done();
 }
