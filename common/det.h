@@ -67,6 +67,8 @@
  * optdef entries for the standard options; put the ones you use into the
  * tool's table (sorted by letter in the help reads best).  det_opt()
  * handles all of them.  DET_STD_OPTIONS is every one, in letter order.
+ * Leave DET_OPT_TZ out of a tool that uses no local time (night, hour of
+ * day): an option that changes nothing would mislead its users.
  */
 #define DET_OPT_ASSETS { "assets", 'a', required_argument, "FILE", \
 	"site inventory (default $KAZAMI_ASSETS)" }
