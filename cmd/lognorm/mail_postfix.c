@@ -122,8 +122,23 @@ postfix_parse(struct ln_file *f, const struct syslog_env *env,
 		}
 	}
 	peer = bracket_addr(rest.p, rest.n, &addr, &name, &port);
-	if (!qid && !peer)
-		return LN_SKIP;
+	if (!qid && !peer) {
+		/* "warning: hostname NAME does not resolve to address ADDR" */
+		const char *q = sp_find(rest.p, rest.n,
+		    "does not resolve to address ");
+		struct cur c;
+
+		if (q == NULL)
+			return LN_SKIP;
+		cur_init(&c, q + 28, (size_t)(rest.p + rest.n - q - 28));
+		addr = cur_word(&c);
+		if (addr.n && addr.p[addr.n - 1] == ':')
+			addr.n--;
+		if (!sp_ipish(addr))
+			return LN_SKIP;
+		name.n = port.n = 0;
+		peer = 1;
+	}
 
 	ev_setz(ev, RC_KIND, "mail");
 	ev_set(ev, RC_MSG, msg, n);
