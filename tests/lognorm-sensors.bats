@@ -235,3 +235,11 @@ alice,D:\\Shares\\Backup\\plan & budget.xlsx,write'
 	norm fuzz-regress fuzz-regress.json
 	[ ! -s "$REJ" ]
 }
+
+@test "lognorm-sensors: lines cut short after a Zeek prefix are rejected, not over-read" {
+	# review finding, kept as a fuzz seed too: both prefix checks read
+	# one byte past lines of exactly these lengths
+	norm empty short-lines.log
+	[ "$(rejected_lines)" = "1,2" ]
+	grep -q ':2: Zeek JSON line that is not a well-formed JSON object' "$REJ"
+}

@@ -476,7 +476,7 @@ zeek_meta(struct ln_file *f, const char *s, size_t n)
 		h->ncol = 0;
 		return LN_SKIP;
 	}
-	if (n >= 15 && memcmp(s, "#set_separator", 14) == 0) {
+	if (n >= 16 && memcmp(s, "#set_separator", 14) == 0) {
 		h = hdr_get(f);
 		if (hex_byte(s + 15, n - 15, &c) == 0)
 			h->setsep = c;
@@ -756,7 +756,7 @@ ids_zeekjson_parse(struct ln_file *f, const struct syslog_env *env,
 
 	while (i < n && (msg[i] == ' ' || msg[i] == '\t'))
 		i++;
-	if (n - i < 8 || msg[i] != '{' ||
+	if (n - i < 9 || msg[i] != '{' ||
 	    (memcmp(msg + i + 1, "\"ts\":", 5) != 0 &&
 	    memcmp(msg + i + 1, "\"_path\":", 8) != 0))
 		return LN_NO;
