@@ -232,3 +232,24 @@ need_db() {
 	assert_output "ts,src,dst,src_cc,dst_cc
 2026-11-21T05:00:00.000Z,2001:0db8:0002::7,203.0.113.9,,CN"
 }
+
+@test "geoip: answers stay right when the address cache is emptied" {
+	need_db
+	# 140000 records of two new addresses each fill the 262144-entry
+	# cache; the known addresses come before and after it is emptied.
+	awk 'BEGIN {
+		print "ts,src,dst"
+		print "2026-11-21T05:00:00.000Z,198.51.100.7,203.0.113.9"
+		for (i = 0; i < 140000; i++)
+			printf "2026-11-21T05:00:01.000Z,11.%d.%d.%d,12.%d.%d.%d\n",
+			    int(i / 65536), int(i / 256) % 256, i % 256,
+			    int(i / 65536), int(i / 256) % 256, i % 256
+		print "2026-11-21T05:00:02.000Z,198.51.100.7,203.0.113.9"
+	}' > "$BATS_TEST_TMPDIR/many.csv"
+	run geoip -d "$DBS/country.mmdb" "$BATS_TEST_TMPDIR/many.csv"
+	assert_success
+	assert_line --index 1 '2026-11-21T05:00:00.000Z,198.51.100.7,203.0.113.9,US,CN'
+	assert_line --index 2 '2026-11-21T05:00:01.000Z,11.0.0.0,12.0.0.0,,'
+	assert_line --index 140001 '2026-11-21T05:00:01.000Z,11.2.34.223,12.2.34.223,,'
+	assert_line --index 140002 '2026-11-21T05:00:02.000Z,198.51.100.7,203.0.113.9,US,CN'
+}
