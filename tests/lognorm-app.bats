@@ -152,6 +152,7 @@ rejected_lines() {
 	    'Nov 21 09:41:02 b sshd[1]: Disconnected from user bob 192.0.2.70 port 43042' \
 	    'Nov 21 09:41:03 b sshd[1]: pam_unix(sshd:session): session opened for user root(uid=0) by (uid=0)' \
 	    'Nov 21 09:41:04 b sshd[1]: Read error from remote host 192.0.2.71: Connection reset by peer' \
+	    'Nov 21 09:41:05 b sshd[1]: fatal: Timeout before authentication for 192.0.2.72 port 50000' \
 	    >"$BATS_TEST_TMPDIR/in.log"
 	cat >"$BATS_TEST_TMPDIR/want" <<-'EOF'
 	ts,sensor,kind,action,proto,src,sport,dst,dport,user,host,url,method,status,bytes,dur,qtype,mime,sig,sev,file,op,msg
@@ -160,6 +161,7 @@ rejected_lines() {
 	2025-11-21T09:41:02.000Z,b,auth,,tcp,192.0.2.70,43042,,,bob,,,,,,,,,,,,,Disconnected from user bob 192.0.2.70 port 43042
 	2025-11-21T09:41:03.000Z,b,auth,,,,,,,root,,,,,,,,,,,,,pam_unix(sshd:session): session opened for user root(uid=0) by (uid=0)
 	2025-11-21T09:41:04.000Z,b,auth,,tcp,192.0.2.71,,,,,,,,,,,,,,,,,Read error from remote host 192.0.2.71: Connection reset by peer
+	2025-11-21T09:41:05.000Z,b,auth,,tcp,192.0.2.72,50000,,,,,,,,,,,,,,,,fatal: Timeout before authentication for 192.0.2.72 port 50000
 	EOF
 	lognorm -y 2025 "$BATS_TEST_TMPDIR/in.log" >"$BATS_TEST_TMPDIR/out"
 	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/out"

@@ -66,6 +66,9 @@ sshd_user(struct span s, int *found)
 		    i == sizeof(pre) / sizeof(pre[0]) - 1)
 			continue;	/* "for" of other phrases */
 		u = sp(q, (size_t)(end - q));
+		/* "Timeout before authentication for 192.0.2.1 port 22" */
+		if (sp_ipish(u))
+			continue;
 		/* "session opened for user root(uid=0) by (uid=0)" */
 		if ((q = memchr(u.p, '(', u.n)) != NULL && q > u.p)
 			u.n = (size_t)(q - u.p);
