@@ -265,6 +265,10 @@ file_winxml_parse(struct ln_file *f, const struct syslog_env *env,
 	}
 	if (memmem_lit(msg, n, "</Event>") != NULL)
 		return xml_event(f, e, msg, n, why);
+	if (n + 1 > FILE_HOLD_MAX) {
+		*why = "XML event longer than 1 MiB";
+		return LN_BAD;
+	}
 	if (h == NULL)
 		h = f->state[SLOT_WINXML] = xcalloc(1, sizeof(*h));
 	hold_add(h, msg, n);
@@ -493,6 +497,10 @@ file_wincsv_parse(struct ln_file *f, const struct syslog_env *env,
 	}
 	if (!quotes_balanced(msg, n)) {
 		/* A quoted field holds line breaks: wait for its end. */
+		if (n + 1 > FILE_HOLD_MAX) {
+			*why = "CSV row longer than 1 MiB";
+			return LN_BAD;
+		}
 		hold_add(&c->row, msg, n);
 		return LN_HOLD;
 	}
