@@ -786,6 +786,9 @@ det_finish(struct det *d, int status)
 
 #define NIL UINT32_MAX
 #define WIN_LINEAR 8	/* sets up to this size are searched linearly */
+#define WIN_INLINE 2	/* entries stored in the key itself: most keys
+			   of a flood have one or two values, and need no
+			   allocation of their own */
 
 struct went {
 	int64_t		 first, last;
@@ -831,8 +834,15 @@ det_win_new(size_t klen, size_t vsize, int64_t window, size_t setcap,
 	w->setcap = setcap;
 	w->maxkeys = maxkeys ? maxkeys : 1;
 	w->maxvals = maxvals < setcap ? setcap : maxvals;
-	w->m = map_new(sizeof(struct wkey));
+	w->m = map_new(sizeof(struct wkey) + WIN_INLINE * w->stride);
 	return w;
+}
+
+/* inline_ent: the entries stored right after the key's struct. */
+static unsigned char *
+inline_ent(struct wkey *k)
+{
+	return (unsigned char *)(k + 1);
 }
 
 static struct went *
@@ -875,7 +885,8 @@ key_free(struct det_win *w, struct wkey *k)
 
 	key_unlink(w, k);
 	w->nvals -= k->n;
-	free(k->ent);
+	if (k->ent != inline_ent(k))
+		free(k->ent);
 	free(k->slot);
 	key = map_key(w->m, k, &klen);
 	map_del(w->m, key, klen);
@@ -890,7 +901,8 @@ det_win_free(struct det_win *w)
 		return;
 	for (k = w->head; k; k = next) {
 		next = k->next;
-		free(k->ent);
+		if (k->ent != inline_ent(k))
+			free(k->ent);
 		free(k->slot);
 	}
 	map_free(w->m);
@@ -1014,10 +1026,16 @@ entry_alloc(struct det_win *w, struct wkey *k)
 		return i;
 	}
 	if (k->cap == 0 || (k->n == k->cap)) {
-		ncap = k->cap ? 2 * k->cap : 2;
+		ncap = k->cap ? 2 * k->cap : WIN_INLINE;
 		if (ncap > w->setcap)
 			ncap = (uint32_t)w->setcap;
-		k->ent = xreallocarray(k->ent, ncap, w->stride);
+		if (k->cap == 0)
+			k->ent = inline_ent(k);
+		else if (k->ent == inline_ent(k)) {
+			k->ent = xreallocarray(NULL, ncap, w->stride);
+			memcpy(k->ent, inline_ent(k), k->cap * w->stride);
+		} else
+			k->ent = xreallocarray(k->ent, ncap, w->stride);
 		/* Past the linear size, (re)build a hash index at load
 		 * at most 1/2. */
 		if (ncap > WIN_LINEAR) {
