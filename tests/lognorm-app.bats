@@ -25,7 +25,7 @@ rejected_lines() {
 @test "lognorm-app: every app format is listed" {
 	run lognorm --list-formats
 	assert_success
-	for f in squid clf clf-syslog npm w3c bind dnsmasq unbound postfix \
+	for f in squid clf clf-syslog npm w3c bind dnsmasq unbound nsd postfix \
 	    sendmail exim sshd dropbear; do
 		echo "$output" | grep -q "^$f\b" || { echo "missing $f"; false; }
 	done
@@ -110,6 +110,14 @@ rejected_lines() {
 	[ ! -s "$REJ" ]
 	lognorm -s "$APP/unbound.log" >/dev/null 2>"$BATS_TEST_TMPDIR/err"
 	grep -q 'stats: unbound lines=5 records=3 skipped=2 rejected=0' \
+	    "$BATS_TEST_TMPDIR/err"
+}
+
+@test "lognorm-app: nsd: refused transfers and rate-limit blocks" {
+	norm nsd
+	[ ! -s "$REJ" ]
+	lognorm -s "$APP/nsd.log" >/dev/null 2>"$BATS_TEST_TMPDIR/err"
+	grep -q 'stats: nsd lines=4 records=3 skipped=1 rejected=0' \
 	    "$BATS_TEST_TMPDIR/err"
 }
 

@@ -26,6 +26,7 @@ LN_PARSE_FN(w3c_parse);
 LN_PARSE_FN(bind_parse);
 LN_PARSE_FN(dnsmasq_parse);
 LN_PARSE_FN(unbound_parse);
+LN_PARSE_FN(nsd_parse);
 LN_PARSE_FN(postfix_parse);
 LN_PARSE_FN(sendmail_parse);
 LN_PARSE_FN(exim_parse);

@@ -12,5 +12,9 @@ const struct ln_format dns_formats[] = {
 	    -1, 1, dnsmasq_parse, NULL, NULL },
 	{ "unbound", "Unbound log-queries and log-replies via syslog",
 	    -1, 1, unbound_parse, NULL, NULL },
+	/* syslog 1 serves both: its own log file ("[stamp] nsd[pid]: ...")
+	 * and syslog */
+	{ "nsd", "NSD refused transfers and rate-limit blocks",
+	    -1, 1, nsd_parse, NULL, NULL },
 	{ NULL, NULL, -1, 0, NULL, NULL, NULL },
 };

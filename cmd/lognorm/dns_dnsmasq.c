@@ -165,3 +165,79 @@ unbound_parse(struct ln_file *f, const struct syslog_env *env,
 	}
 	return LN_OK;
 }
+
+/*
+ * NSD's own log file: "[STAMP] nsd[pid]: level: text", STAMP epoch seconds
+ * or "YYYY-MM-DD HH:MM:SS.mmm" (local time).  Refused transfers and
+ * rate-limit blocks name a client and become records; the rest is skipped.
+ */
+int
+nsd_parse(struct ln_file *f, const struct syslog_env *env, const char *msg,
+    size_t n, struct ev *ev, const char **why)
+{
+	const char *rb, *q;
+	struct span st, m, w, name = { NULL, 0 }, addr = { NULL, 0 };
+	struct cur c;
+	int64_t ms = TM_NONE;
+
+	(void)f;
+	(void)why;
+	if (env != NULL) {
+		if (!sp_prefix(env->tag, "nsd"))
+			return LN_NO;
+		m = sp(msg, n);
+	} else {
+		if (n < 12 || msg[0] != '[')
+			return LN_NO;
+		rb = memchr(msg, ']', n < 40 ? n : 40);
+		if (rb == NULL)
+			return LN_NO;
+		st = sp(msg + 1, (size_t)(rb - msg - 1));
+		if (sp_digits(st, 12))
+			ms = sp_uint(st) * 1000;
+		else if (tm_parse(st.p, st.n, 1, &ms) < 0)
+			return LN_NO;
+		if (!bare_tag(rb + 1, (size_t)(msg + n - rb - 1), "nsd", &m))
+			return LN_NO;
+	}
+	cur_init(&c, m.p, m.n);
+	w = cur_word(&c);		/* "info:", "error:", when logged */
+	if (w.n >= 2 && w.p[w.n - 1] == ':')
+		m = sp(c.p, cur_left(&c));
+	m = sp_strip(m);
+	if (sp_prefix(m, "ratelimit block ")) {
+		cur_init(&c, m.p + 16, m.n - 16);
+		name = cur_word(&c);
+		if ((q = sp_find(m.p, m.n, " query ")) != NULL) {
+			cur_init(&c, q + 7, (size_t)(m.p + m.n - q - 7));
+			addr = cur_word(&c);
+		}
+		ev_setz(ev, RC_ACTION, "block");
+	} else if (sp_prefix(m, "axfr for ")) {
+		cur_init(&c, m.p + 9, m.n - 9);
+		name = cur_word(&c);
+		if (sp_lit(name, "zone"))
+			name = cur_word(&c);
+		if ((q = sp_find(m.p, m.n, " from ")) != NULL) {
+			cur_init(&c, q + 6, (size_t)(m.p + m.n - q - 6));
+			addr = cur_word(&c);
+			if (sp_lit(addr, "client"))
+				addr = cur_word(&c);
+		}
+		ev_setz(ev, RC_QTYPE, "AXFR");
+		if (sp_find(m.p, m.n, "refused") != NULL)
+			ev_setz(ev, RC_ACTION, "reject");
+	} else
+		return LN_SKIP;
+	if (!sp_ipish(addr))
+		return LN_SKIP;
+	ev_setz(ev, RC_KIND, "dns");
+	ev_set(ev, RC_SRC, addr.p, addr.n);
+	name = strip_dot(name);
+	if (name.n)
+		ev_set(ev, RC_HOST, name.p, name.n);
+	ev_set(ev, RC_MSG, m.p, m.n);
+	if (ms != TM_NONE)
+		ev->ts = ms;
+	return LN_OK;
+}
