@@ -48,6 +48,14 @@ find_eq(const char *p, const char *end)
 	return NULL;
 }
 
+/* key_len: the key before the '=' at q has n letters: a space (or the
+ * start of the fields) precedes them. */
+static inline int
+key_len(const char *start, const char *q, size_t n)
+{
+	return (size_t)(q - start) >= n && (q - n == start || q[-(long)n - 1] == ' ');
+}
+
 /* find_key: the field key (kl bytes with its '=') at a key start; found
  * by memchr on '=', much faster than memmem for such short needles. */
 static const char *
@@ -208,21 +216,32 @@ fw_netfilter(struct ln_file *f, const struct syslog_env *env,
 	 */
 	p = start;
 	while (p < end && (q = find_eq(p, end)) != NULL) {
-		k = q;
-		while (k > p && k[-1] != ' ')
-			k--;		/* the key: back to the space */
-		kl = (size_t)(q - k);
+		/* only keys of 2, 3 and 5 letters matter: test those
+		 * lengths rather than walk back to the space */
+		if (key_len(start, q, 2))
+			kl = 2;
+		else if (key_len(start, q, 3))
+			kl = 3;
+		else if (key_len(start, q, 5))
+			kl = 5;
+		else
+			kl = 0;
+		k = q - kl;
 		v = p = q + 1;
-		if (kl != 2 && kl != 3 && kl != 5)
+		if (kl == 0 || (kl == 3 && k[0] == 'M')) {
+			if (kl == 3 && k[1] == 'A' && k[2] == 'C')
+				have_ip = 1;
+			continue;	/* find_eq passes over the value */
+		}
+		if (kl == 2) {
+			if (k[0] == 'I' && k[1] == 'N')
+				have_in = 1;
 			continue;
+		}
 		while (p < end && *p != ' ')
 			p++;
 #define VAL v, (size_t)(p - v)
 		switch (kl) {
-		case 2:
-			if (k[0] == 'I' && k[1] == 'N')
-				have_in = 1;
-			break;
 		case 3:
 			if (memcmp(k, "OUT", 3) == 0)
 				have_out = 1;
@@ -241,8 +260,7 @@ fw_netfilter(struct ln_file *f, const struct syslog_env *env,
 				/* the first LEN is the IP packet's */
 				ev_set(ev, RC_BYTES, VAL);
 				have_len = 1;
-			} else if (memcmp(k, "MAC", 3) == 0)
-				have_ip = 1;
+			}
 			break;
 		case 5:
 			if (memcmp(k, "PROTO", 5) == 0) {
