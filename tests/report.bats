@@ -211,3 +211,18 @@ teardown() {
 	grep -q '3 more alerts not shown' "$OUT/r.html"
 	grep -q '<b>4</b>alerts' "$OUT/r.html"
 }
+
+@test "report: events by kind when the traffic tally kept the kind" {
+	run report -o "$OUT/r.html" -t - "$FIX/report/kinds/traffic.csv"
+	assert_success
+	assert_line "  Traffic and denies by hour     43 events, 6 denied"
+	grep -qF '<title>2026-11-20T09:00:00+00:00: 22 events, 5 denied</title>' \
+	    "$OUT/r.html"
+	grep -qF '<title>2026-11-20T10:00:00+00:00: 21 events, 1 denied</title>' \
+	    "$OUT/r.html"
+	sed -n '/aria-label="Events by kind"/,/<\/svg>/p' "$OUT/r.html" |
+	    grep -o '<title>[^<]*</title>' > "$OUT/kinds"
+	printf '%s\n' '<title>Events by kind</title>' \
+	    '<title>proxy: 20</title>' '<title>fw: 16</title>' \
+	    '<title>dns: 7</title>' | diff - "$OUT/kinds"
+}

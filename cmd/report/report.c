@@ -36,7 +36,7 @@ static const struct {
 } roles[R_NROLES] = {
 	{ "alerts.csv", "Alerts", "detector alert records" },
 	{ "traffic.csv", "Traffic and denies by hour",
-	    "tally -k action --bin 1h" },
+	    "tally -k kind,action --bin 1h" },
 	{ "ports.csv", "Top denied ports", "tally -k action,proto,dport" },
 	{ "destinations.csv", "Top destinations", "domrank --mode rank" },
 	{ "rare.csv", "The rare end: the watch list", "domrank --mode rare" },
@@ -558,6 +558,28 @@ ranking(enum role ro, const struct table *t, const char *empty)
 
 /* ---- the special sections ---- */
 
+struct port {
+	char		*label;
+	long long	 count;
+};
+
+static int
+by_port_count(const void *a, const void *b)
+{
+	const struct port *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->label, y->label);
+}
+
+static int
+by_port_label(const void *a, const void *b)
+{
+	return strcmp(((const struct port *)a)->label,
+	    ((const struct port *)b)->label);
+}
+
 static int
 by_bin(const void *a, const void *b)
 {
@@ -565,11 +587,59 @@ by_bin(const void *a, const void *b)
 	    ((const struct tbin *)b)->bin);
 }
 
+/* merge_ports: sum the counts of equal labels of p[0..n), largest first;
+ * returns how many are left */
+static size_t
+merge_ports(struct port *p, size_t n)
+{
+	size_t i, k = 0;
+
+	qsort(p, n, sizeof *p, by_port_label);
+	for (i = 0; i < n; i++) {
+		if (k > 0 && strcmp(p[k - 1].label, p[i].label) == 0) {
+			p[k - 1].count = sat_add(p[k - 1].count, p[i].count);
+			free(p[i].label);
+			continue;
+		}
+		p[k++] = p[i];
+	}
+	qsort(p, k, sizeof *p, by_port_count);
+	return k;
+}
+
+/* Events by kind (fw, proxy, dns, ...), when the tally kept the kind. */
+static void
+kinds(const struct table *t, int ckind, int ccount)
+{
+	struct port *p = xcalloc(t->nrows + 1, sizeof *p);
+	struct bar *bars;
+	size_t n, i;
+
+	for (i = 0; i < t->nrows; i++) {
+		const char *k = cell(t, i, ckind);
+
+		p[i].label = xstrdup(*k ? k : "(none)");
+		p[i].count = num(cell(t, i, ccount));
+	}
+	n = merge_ports(p, t->nrows);
+	bars = xcalloc(n + 1, sizeof *bars);
+	for (i = 0; i < n; i++) {
+		bars[i].label = p[i].label;
+		bars[i].value = p[i].count;
+		bars[i].cls = "b";
+	}
+	svg_bars("Events by kind", bars, n);
+	for (i = 0; i < n; i++)
+		free(p[i].label);
+	free(p);
+	free(bars);
+}
+
 static void
 traffic(const struct table *t)
 {
 	int cbin = colidx(t, "bin"), cact = colidx(t, "action");
-	int ccount = colidx(t, "count");
+	int ccount = colidx(t, "count"), ckind = colidx(t, "kind");
 	struct tbin *b;
 	size_t nb = 0, i, k;
 
@@ -603,38 +673,19 @@ traffic(const struct table *t)
 			p->denied = sat_add(p->denied, c);
 	}
 	svg_timeline(b, nb);
-	fputs("<table>\n<tr><th>hour</th><th>events</th><th>denied</th></tr>\n",
-	    html);
+	fprintf(html, "<details><summary>%zu hours as a table</summary>\n"
+	    "<table>\n<tr><th>hour</th><th>events</th><th>denied</th></tr>\n",
+	    nb);
 	for (k = 0; k < nb; k++) {
 		fputs("<tr><td>", html);
 		html_text(html, b[k].bin);
 		fprintf(html, "</td><td class=\"n\">%lld</td><td class=\"n\">"
 		    "%lld</td></tr>\n", b[k].all, b[k].denied);
 	}
-	fputs("</table>\n", html);
+	fputs("</table></details>\n", html);
 	free(b);
-}
-
-struct port {
-	char		*label;
-	long long	 count;
-};
-
-static int
-by_port_count(const void *a, const void *b)
-{
-	const struct port *x = a, *y = b;
-
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	return strcmp(x->label, y->label);
-}
-
-static int
-by_port_label(const void *a, const void *b)
-{
-	return strcmp(((const struct port *)a)->label,
-	    ((const struct port *)b)->label);
+	if (ckind >= 0)
+		kinds(t, ckind, ccount);
 }
 
 /* denied ports: the ports tally's deny-like rows summed by dport/proto */
@@ -644,7 +695,7 @@ denied_ports(const struct table *t, struct port **out)
 	int cact = colidx(t, "action"), cport = colidx(t, "dport");
 	int cproto = colidx(t, "proto"), ccount = colidx(t, "count");
 	struct port *p = xcalloc(t->nrows + 1, sizeof *p);
-	size_t n = 0, i, k = 0;
+	size_t n = 0, i;
 
 	for (i = 0; i < t->nrows; i++) {
 		if (cact >= 0 && !deny_like(cell(t, i, cact)))
@@ -654,18 +705,8 @@ denied_ports(const struct table *t, struct port **out)
 			errx(EXIT_ERROR, "out of memory");
 		p[n++].count = num(cell(t, i, ccount));
 	}
-	qsort(p, n, sizeof *p, by_port_label);
-	for (i = 0; i < n; i++) {
-		if (k > 0 && strcmp(p[k - 1].label, p[i].label) == 0) {
-			p[k - 1].count = sat_add(p[k - 1].count, p[i].count);
-			free(p[i].label);
-			continue;
-		}
-		p[k++] = p[i];
-	}
-	qsort(p, k, sizeof *p, by_port_count);
 	*out = p;
-	return k;
+	return merge_ports(p, n);
 }
 
 static void
