@@ -87,6 +87,18 @@ corpus_row() {
 @test "lognorm corpus: sendmail" { corpus_row sendmail; }
 @test "lognorm corpus: exim" { corpus_row exim; }
 @test "lognorm corpus: sshd" { corpus_row sshd; }
+@test "lognorm corpus: nsd" { corpus_row nsd; }
+@test "lognorm corpus: snort-fast" { corpus_row snort-fast; }
+@test "lognorm corpus: suricata-fast" { corpus_row suricata-fast; }
+@test "lognorm corpus: suricata-eve" { corpus_row suricata-eve; }
+@test "lognorm corpus: zeek-tsv" { corpus_row zeek-tsv; }
+@test "lognorm corpus: zeek-json" { corpus_row zeek-json; }
+@test "lognorm corpus: windows-security" { corpus_row windows-security; }
+@test "lognorm corpus: windows-evtx-json" { corpus_row windows-evtx-json; }
+@test "lognorm corpus: windows-security-snare" { corpus_row windows-security-snare; }
+@test "lognorm corpus: samba" { corpus_row samba; }
+@test "lognorm corpus: auditd" { corpus_row auditd; }
+@test "lognorm corpus: auditd-laurel-json" { corpus_row auditd-laurel-json; }
 
 # Spot checks: field values against the raw line they came from.
 
