@@ -25,12 +25,15 @@ run_stdin() {
 CORE_HEADER='ts,sensor,kind,action,proto,src,sport,dst,dport,user,host,url,method,status,bytes,dur,qtype,mime,sig,sev,file,op,msg'
 ALERT_HEADER='ts,rule,sev,src,dst,dport,host,user,count,first,last,detail,state'
 
-# man_has_options TOOL: every long option of `TOOL --help` is in man/TOOL.1.
+# man_has_options TOOL: every long option that `TOOL --help` lists is
+# documented in man/TOOL.1 as an option (mdoc `Fl -name` or `Fl Fl name`).
 man_has_options() {
 	local tool=$1 opt missing=""
-	for opt in $("$tool" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
-		grep -q -- "Fl ${opt#--}\b\|Fl -${opt#--}\b\|${opt#--}" \
-		    "$ROOT/man/$tool.1" || missing="$missing $opt"
+	for opt in $("$tool" --help |
+	    sed -n 's/^ *\(-[A-Za-z0-9], \)\{0,1\}--\([a-z][a-z0-9-]*\).*/\2/p' |
+	    sort -u); do
+		grep -qE -- "Fl (-|Fl )${opt}([^a-z0-9-]|\$)" "$ROOT/man/$tool.1" ||
+		    missing="$missing --$opt"
 	done
 	[ -z "$missing" ] || { echo "not in man/$tool.1:$missing"; return 1; }
 }
