@@ -243,3 +243,48 @@ alice,D:\\Shares\\Backup\\plan & budget.xlsx,write'
 	[ "$(rejected_lines)" = "1,2" ]
 	grep -q ':2: Zeek JSON line that is not a well-formed JSON object' "$REJ"
 }
+
+# Spot checks against the real-log corpus (skipped without it): the
+# fields of each record are compared with the raw line (-R) it came from.
+
+@test "lognorm-sensors: corpus: fast.log addresses and ports are the alert's" {
+	[ -d "$CORPUS/suricata-fast" ] || skip "corpus folder $CORPUS/suricata-fast not found"
+	lognorm -y 2026 -f fastlog -R "$CORPUS"/suricata-fast/* 2>/dev/null |
+	    awk -F, '$5 == "tcp" || $5 == "udp"' > "$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/out")" -gt 1000 ]
+	run awk -F, '$6 ~ /^[0-9.]+$/ && $8 ~ /^[0-9.]+$/ &&
+	    !index($0, "} " $6 ":" $7 " -> " $8 ":" $9) { print "mismatch: " $0 }' \
+	    "$BATS_TEST_TMPDIR/out"
+	assert_output ""
+}
+
+@test "lognorm-sensors: corpus: EVE src_ip and dest_port are the record's" {
+	[ -d "$CORPUS/suricata-eve" ] || skip "corpus folder $CORPUS/suricata-eve not found"
+	lognorm -f eve -R "$CORPUS"/suricata-eve/* 2>/dev/null | sed 1d |
+	    awk -F, '$6 ~ /^[0-9.]+$/ && $9 != ""' > "$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/out")" -gt 1000 ]
+	run awk -F, '!index($0, "\"\"src_ip\"\":\"\"" $6 "\"\"") ||
+	    !index($0, "\"\"dest_port\"\":" $9 ",") { print "mismatch: " $0 }' \
+	    "$BATS_TEST_TMPDIR/out"
+	assert_output ""
+}
+
+@test "lognorm-sensors: corpus: Zeek connection fields are the line's id.* columns" {
+	[ -d "$CORPUS/zeek-tsv" ] || skip "corpus folder $CORPUS/zeek-tsv not found"
+	lognorm -f zeek -R "$CORPUS"/zeek-tsv/* 2>/dev/null | sed 1d |
+	    awk -F, '$7 != "" && $9 != ""' > "$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/out")" -gt 5000 ]
+	run awk -F, '!index($0, "\\t" $6 "\\t" $7 "\\t" $8 "\\t" $9 "\\t") {
+	    print "mismatch: " $0 }' "$BATS_TEST_TMPDIR/out"
+	assert_output ""
+}
+
+@test "lognorm-sensors: corpus: Windows file records name the event's SubjectUserName" {
+	[ -d "$CORPUS/windows-security" ] || skip "corpus folder $CORPUS/windows-security not found"
+	lognorm -f winjson -R "$CORPUS"/windows-security/* 2>/dev/null |
+	    awk -F, '$3 == "file" && $10 != ""' > "$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/out")" -gt 500 ]
+	run awk -F, '!index($0, "\"\"SubjectUserName\"\":\"\"" $10 "\"\"") {
+	    print "mismatch: " $0 }' "$BATS_TEST_TMPDIR/out"
+	assert_output ""
+}
