@@ -166,6 +166,15 @@ alice,D:\\Shares\\Backup\\plan & budget.xlsx,write'
 	grep -q ':8: Windows event JSON that is not a well-formed object' "$REJ"
 }
 
+@test "lognorm-sensors: winjson: PowerShell's pretty-printed array, braces inside strings" {
+	norm win-ps win-ps.json
+	[ "$(stat_of winjson)" = "winjson lines=29 records=2 skipped=27 rejected=0" ]
+}
+
+@test "lognorm-sensors: winjson: a pretty-printed object cut off at the end is still reported" {
+	norm win-ps-trunc win-ps-trunc.json
+}
+
 @test "lognorm-sensors: wincsv: Event Viewer CSV with multi-line descriptions" {
 	norm win-viewer -z Asia/Tokyo win-viewer.csv
 	# blank lines inside the quoted descriptions are skipped by the driver

@@ -13,7 +13,9 @@ const struct ln_format file_formats[] = {
 	{ "samba-auth", "Samba authentication audit and smbd denials", -1, 1,
 	    file_sambaauth_parse, NULL, NULL },
 	{ "winjson", "Windows events as JSON (PowerShell, NXLog, Winlogbeat, "
-	    "evtx_dump)", -1, 1, file_winjson_parse, NULL, NULL },
+	    "evtx_dump), one object per line or pretty-printed",
+	    SLOT_WINJSON, 1, file_winjson_parse, file_winjson_flush,
+	    file_winjson_fini },
 	{ "winxml", "Windows events as XML (wevtutil), one or many lines each",
 	    SLOT_WINXML, 0, file_winxml_parse, file_winxml_flush,
 	    file_winxml_fini },

@@ -44,6 +44,8 @@ void win_fini(struct ln_file *f);
 /* file_win.c */
 int file_winjson_parse(struct ln_file *, const struct syslog_env *,
     const char *, size_t, struct ev *, const char **);
+int file_winjson_flush(struct ln_file *, struct ev *);
+void file_winjson_fini(struct ln_file *);
 int file_snare_parse(struct ln_file *, const struct syslog_env *,
     const char *, size_t, struct ev *, const char **);
 /* file_winxml.c */

@@ -846,23 +846,18 @@ json_props(struct ev *e, struct winev *w, json_t *root)
 	}
 }
 
-int
-file_winjson_parse(struct ln_file *f, const struct syslog_env *env,
-    const char *msg, size_t n, struct ev *e, const char **why)
+/* winjson_obj: the record of one JSON object s[0..n) (a trailing comma,
+ * as between the elements of an array, is allowed). */
+static int
+winjson_obj(struct ln_file *f, struct ev *e, const char *s, size_t n,
+    const char **why)
 {
 	struct winev w;
 	json_error_t err;
 	json_t *root;
 	int rc;
 
-	if (!(jx_looks(msg, n, "EventID\"") || jx_looks(msg, n, "eventID\"") ||
-	    jx_looks(msg, n, "\"event_id\"") || jx_looks(msg, n, "\"Id\":") ||
-	    jx_looks(msg, n, "\"EventId\"")))
-		return LN_NO;
-	/* Other sensors' JSON that happens to hold such a key. */
-	if (jx_looks(msg, n, "\"event_type\"") || jx_looks(msg, n, "\"_path\""))
-		return LN_NO;
-	root = json_loadb(msg, n, 0, &err);
+	root = json_loadb(s, n, JSON_DISABLE_EOF_CHECK, &err);
 	if (root == NULL || !json_is_object(root)) {
 		json_decref(root);
 		*why = "Windows event JSON that is not a well-formed object";
@@ -882,6 +877,140 @@ file_winjson_parse(struct ln_file *f, const struct syslog_env *env,
 		return LN_BAD;
 	}
 	return rc;
+}
+
+/*
+ * PowerShell's ConvertTo-Json without -Compress writes an array of
+ * indented objects over many lines.  Such an object is held from its "{"
+ * line until its braces balance (strings and escapes are followed, so a
+ * brace in a message does not count), at most FILE_HOLD_MAX bytes.
+ */
+struct jhold {
+	char	*buf;
+	size_t	 len, cap;
+	int	 depth, instr, esc;
+};
+
+static void
+jhold_scan(struct jhold *h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (h->instr) {
+			if (h->esc)
+				h->esc = 0;
+			else if (s[i] == '\\')
+				h->esc = 1;
+			else if (s[i] == '"')
+				h->instr = 0;
+		} else if (s[i] == '"')
+			h->instr = 1;
+		else if (s[i] == '{' || s[i] == '[')
+			h->depth++;
+		else if (s[i] == '}' || s[i] == ']')
+			h->depth--;
+	}
+}
+
+static void
+jhold_add(struct jhold *h, const char *s, size_t n)
+{
+	if (h->len + n + 1 > h->cap) {
+		h->cap = (h->len + n + 1) * 2;
+		h->buf = xrealloc(h->buf, h->cap);
+	}
+	memcpy(h->buf + h->len, s, n);
+	h->len += n;
+	h->buf[h->len++] = '\n';
+	jhold_scan(h, s, n);
+}
+
+/* trimmed: s without blanks around it is exactly lit. */
+static int
+trimmed(const char *s, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	while (n > 0 && (s[0] == ' ' || s[0] == '\t'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+	    s[n - 1] == ','))
+		n--;
+	return n == k && memcmp(s, lit, k) == 0;
+}
+
+int
+file_winjson_parse(struct ln_file *f, const struct syslog_env *env,
+    const char *msg, size_t n, struct ev *e, const char **why)
+{
+	struct jhold *h = f->state[SLOT_WINJSON];
+	int rc;
+
+	if (h != NULL && h->len > 0) {
+		if (h->len + n + 1 > FILE_HOLD_MAX) {
+			h->len = 0;
+			*why = "JSON event longer than 1 MiB";
+			return LN_BAD;
+		}
+		jhold_add(h, msg, n);
+		if (h->depth > 0)
+			return LN_HOLD;
+		rc = winjson_obj(f, e, h->buf, h->len, why);
+		h->len = 0;
+		return rc;
+	}
+	if (env == NULL && (trimmed(msg, n, "[") || trimmed(msg, n, "]")))
+		return LN_SKIP;
+	if (env == NULL && trimmed(msg, n, "{")) {
+		if (h == NULL)
+			h = f->state[SLOT_WINJSON] = xcalloc(1, sizeof(*h));
+		h->depth = h->instr = h->esc = 0;
+		jhold_add(h, msg, n);
+		return LN_HOLD;
+	}
+	if (!(jx_looks(msg, n, "EventID\"") || jx_looks(msg, n, "eventID\"") ||
+	    jx_looks(msg, n, "\"event_id\"") || jx_looks(msg, n, "\"Id\":") ||
+	    jx_looks(msg, n, "\"EventId\"")))
+		return LN_NO;
+	/* Other sensors' JSON that happens to hold such a key. */
+	if (jx_looks(msg, n, "\"event_type\"") || jx_looks(msg, n, "\"_path\""))
+		return LN_NO;
+	return winjson_obj(f, e, msg, n, why);
+}
+
+/* A pretty-printed object cut off by the end of the input. */
+int
+file_winjson_flush(struct ln_file *f, struct ev *e)
+{
+	struct jhold *h = f->state[SLOT_WINJSON];
+	const char *why;
+	int rc;
+
+	if (h == NULL || h->len == 0)
+		return LN_NO;
+	/* A cut-off object is not JSON: say so in a record rather than
+	 * drop the lines that were held. */
+	rc = winjson_obj(f, e, h->buf, h->len, &why);
+	h->len = 0;
+	if (rc != LN_OK) {
+		ev_reset(e);
+		ev_setz(e, RC_KIND, "sys");
+	}
+	ev_setz(e, RC_MSG, "truncated Windows JSON event at end of input");
+	return LN_OK;
+}
+
+void
+file_winjson_fini(struct ln_file *f)
+{
+	struct jhold *h = f->state[SLOT_WINJSON];
+
+	if (h != NULL) {
+		free(h->buf);
+		free(h);
+	}
+	f->state[SLOT_WINJSON] = NULL;
 }
 
 /* ---- Snare ---- */

@@ -16,7 +16,8 @@ enum {
 	SLOT_WINXML = 24,	/* file_win.c: held lines of an XML event */
 	SLOT_WINCSV = 25,	/* file_win.c: header of a CSV export */
 	SLOT_WINHANDLE = 26,	/* file_win.c: handle id -> object name */
-	SLOT_AUDITD = 27	/* file_auditd.c: open multi-record events */
+	SLOT_AUDITD = 27,	/* file_auditd.c: open multi-record events */
+	SLOT_WINJSON = 28	/* file_win.c: held lines of a JSON object */
 };
 
 /* ids_fast.c */
