@@ -94,7 +94,7 @@ static size_t maxkeys = MAXKEYS_DEFAULT, keybytes, maxkeybytes;
 
 static int night_from = 22 * 60, night_to = 6 * 60;
 static int keep_computers;
-static struct rk_report *rep[R_N];
+static struct rk_set *tally;
 static struct pg_path pgp;
 
 const char *
@@ -288,7 +288,7 @@ on_copy(void *ctx, uint32_t uid, uint32_t src, uint32_t dst, int64_t ts)
 {
 	(void)ctx;
 	(void)dst;
-	rk_add(rep[R_COPIERS], uid, src, ts);
+	rk_add(tally, 1u << R_COPIERS, uid, src, ts);
 }
 
 /* parse_hhmm: "HH:MM" to minutes of the day; "24:00" only when end. */
@@ -405,7 +405,7 @@ write_file(int r, const char *dir, int with_dept, long long top,
 		err(EXIT_ERROR, "dup");
 	close(fd);
 	w = rec_wopen(0);
-	*rows += rk_write(rep[r], w, ls_have_users(), top);
+	*rows += rk_write(tally, r, w, ls_have_users(), top);
 	if (rec_wclose(w) != 0)
 		bad = 1;
 	else if (fsync(STDOUT_FILENO) == -1 && errno != EINVAL) {
@@ -441,8 +441,9 @@ print_stats(unsigned long copies_dropped)
 	    st.filecap, nuser, nfile, copies_dropped);
 	for (int i = 0; i < R_N; i++)
 		fprintf(stderr, "filerank: stats: report=%s events=%llu%s\n",
-		    fr_report_names[i], (unsigned long long)rk_events(rep[i]),
-		    rk_capped(rep[i]) ? " pairs_capped=1" : "");
+		    fr_report_names[i],
+		    (unsigned long long)rk_events(tally, i),
+		    rk_capped(tally, i) ? " pairs_capped=1" : "");
 }
 
 /*
@@ -592,8 +593,7 @@ main(int argc, char *argv[])
 	users = map_new(sizeof(struct fr_user));
 	files = map_new(sizeof(struct fr_file));
 	names = map_new(sizeof(uint32_t));
-	for (int i = 0; i < R_N; i++)
-		rep[i] = rk_new(maxkeys);
+	tally = rk_new(maxkeys);
 	cw = cp_new(window, lateness, maxkeys, on_copy, NULL);
 	while ((rc = rec_next(r)) == 1) {
 		const char *s, *user, *file;
@@ -667,14 +667,10 @@ main(int argc, char *argv[])
 			last_f = f == &ftmp ? NULL : f;
 		}
 		tm_local(ts, &lp);
-		if (is_night(&lp))
-			rk_add(rep[R_NIGHT], u->id, f->id, ts);
-		if (is_weekend(&lp))
-			rk_add(rep[R_WEEKEND], u->id, f->id, ts);
-		if (f->confidential)
-			rk_add(rep[R_CONFIDENTIAL], u->id, f->id, ts);
-		if (op == OP_DELETE)
-			rk_add(rep[R_DELETERS], u->id, f->id, ts);
+		rk_add(tally, (unsigned)is_night(&lp) << R_NIGHT |
+		    (unsigned)is_weekend(&lp) << R_WEEKEND |
+		    (unsigned)f->confidential << R_CONFIDENTIAL |
+		    (unsigned)(op == OP_DELETE) << R_DELETERS, u->id, f->id, ts);
 		if ((op == OP_READ || op == OP_WRITE) && f->id != FR_NONE &&
 		    f->base != FR_NONE && f->dir != FR_NONE)
 			cp_event(cw, u->id, f, op == OP_READ ? CP_READ :
@@ -705,7 +701,7 @@ main(int argc, char *argv[])
 	} else {
 		struct rec_writer *w = rec_wopen(lb);
 
-		rows = rk_write(rep[which], w, ls_have_users(), top);
+		rows = rk_write(tally, which, w, ls_have_users(), top);
 		if (rec_wclose(w) != 0)
 			status = EXIT_ERROR;
 	}
@@ -720,7 +716,7 @@ main(int argc, char *argv[])
 		warnx("more than %zu users or files: raise -m/--max-keys",
 		    maxkeys);
 	for (int i = 0; i < R_N; i++)
-		if (rk_capped(rep[i]))
+		if (rk_capped(tally, i))
 			warnx("%s: more than %zu user-file pairs: files and "
 			    "top_files are lower bounds", fr_report_names[i],
 			    maxkeys);
@@ -729,8 +725,7 @@ main(int argc, char *argv[])
 
 	rec_close(r);
 	cp_free(cw);
-	for (int i = 0; i < R_N; i++)
-		rk_free(rep[i]);
+	rk_free(tally);
 	rk_done();
 	map_free(users);
 	map_free(files);

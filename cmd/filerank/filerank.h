@@ -80,31 +80,34 @@ int pg_is_windows(const char *s, size_t n);
 
 /* ---- report.c ---- */
 
-struct rk_report;
+struct rk_set;
 
-/* rk_new: an empty tally that keeps at most maxpairs user-file pairs. */
-struct rk_report *rk_new(size_t maxpairs);
-void rk_free(struct rk_report *rp);
+/* rk_new: empty tallies for the R_N reports, sharing at most maxpairs
+ * user-file pairs. */
+struct rk_set *rk_new(size_t maxpairs);
+void rk_free(struct rk_set *set);
 
 /* rk_add: one event of user uid on file fid (FR_NONE: counted, but not
- * as a distinct file) at event time ts. */
-void rk_add(struct rk_report *rp, uint32_t uid, uint32_t fid, int64_t ts);
+ * as a distinct file) at event time ts, in each report of mask (bit r for
+ * report r). */
+void rk_add(struct rk_set *set, unsigned mask, uint32_t uid, uint32_t fid,
+    int64_t ts);
 
 /* rk_done: frees what rk_write keeps for all reports. */
 void rk_done(void);
 
-/* rk_capped: pairs were refused because of the cap. */
-int rk_capped(const struct rk_report *rp);
+/* rk_capped: report r lost pairs to the cap. */
+int rk_capped(const struct rk_set *set, int r);
 
-/* rk_events: events counted. */
-uint64_t rk_events(const struct rk_report *rp);
+/* rk_events: events counted in report r. */
+uint64_t rk_events(const struct rk_set *set, int r);
 
 /*
- * rk_write: rank the users and write the report to w (header included).
- * with_dept adds the dept column; top > 0 keeps ranks <= top.  Returns
- * the number of rows written.
+ * rk_write: rank the users of report r and write it to w (header
+ * included).  with_dept adds the dept column; top > 0 keeps ranks <= top.
+ * Returns the number of rows written.
  */
-unsigned long rk_write(struct rk_report *rp, struct rec_writer *w,
+unsigned long rk_write(struct rk_set *set, int r, struct rec_writer *w,
     int with_dept, long long top);
 
 /* ---- copy.c ---- */

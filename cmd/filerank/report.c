@@ -1,9 +1,9 @@
 /*
- * report: one tally per ranking.  Users are dense ids, so a user's totals
- * sit in an array; the distinct files of a user are the (user, file) pairs
- * of one hash table, which also gives the per-file counts for the top
- * files at the end.  The pairs are the only part that grows with the
- * input, hence the cap.
+ * report: the tallies of the rankings.  Users are dense ids, so a user's
+ * totals in each report sit in an array; the distinct files of a user are
+ * the (user, file) pairs of one hash table, which also gives the per-file
+ * counts for the top files at the end.  The pairs are the only part that
+ * grows with the input, hence the cap.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,54 +22,61 @@ struct ustat {
 	uint64_t	 topn[TOPFILES];
 };
 
-struct rk_report {
+struct report {
 	struct ustat	*u;
 	size_t		 nu;
-	struct map	*pairs;		/* (uid, fid) -> uint64_t count */
-	size_t		 maxpairs;
 	int		 capped;
 	uint64_t	 events;
 };
 
-struct rk_report *
+/*
+ * One pairs table serves all five reports: an event usually counts in
+ * more than one (a late-night Saturday read of a confidential file counts
+ * in three), and one lookup then does for all of them.  The per-report
+ * counts of a pair saturate at UINT32_MAX.
+ */
+struct rk_set {
+	struct report	 r[R_N];
+	struct map	*pairs;		/* (uid, fid) -> uint32_t[R_N] */
+	size_t		 maxpairs;
+};
+
+struct rk_set *
 rk_new(size_t maxpairs)
 {
-	struct rk_report *rp = xcalloc(1, sizeof *rp);
+	struct rk_set *set = xcalloc(1, sizeof *set);
 
-	rp->pairs = map_new(sizeof(uint64_t));
-	rp->maxpairs = maxpairs;
-	return rp;
+	set->pairs = map_new(R_N * sizeof(uint32_t));
+	set->maxpairs = maxpairs;
+	return set;
 }
 
 void
-rk_free(struct rk_report *rp)
+rk_free(struct rk_set *set)
 {
-	if (rp == NULL)
+	if (set == NULL)
 		return;
-	map_free(rp->pairs);
-	free(rp->u);
-	free(rp);
+	map_free(set->pairs);
+	for (int i = 0; i < R_N; i++)
+		free(set->r[i].u);
+	free(set);
 }
 
 int
-rk_capped(const struct rk_report *rp)
+rk_capped(const struct rk_set *set, int r)
 {
-	return rp->capped;
+	return set->r[r].capped;
 }
 
 uint64_t
-rk_events(const struct rk_report *rp)
+rk_events(const struct rk_set *set, int r)
 {
-	return rp->events;
+	return set->r[r].events;
 }
 
-void
-rk_add(struct rk_report *rp, uint32_t uid, uint32_t fid, int64_t ts)
+static struct ustat *
+ustat_of(struct report *rp, uint32_t uid)
 {
-	struct ustat *s;
-	uint32_t key[2];
-	uint64_t *n;
-
 	if (uid >= rp->nu) {
 		size_t nu = rp->nu ? rp->nu * 2 : 64;
 
@@ -79,27 +86,49 @@ rk_add(struct rk_report *rp, uint32_t uid, uint32_t fid, int64_t ts)
 		memset(rp->u + rp->nu, 0, (nu - rp->nu) * sizeof *rp->u);
 		rp->nu = nu;
 	}
-	s = &rp->u[uid];
-	if (s->count == 0 || ts < s->first)
-		s->first = ts;
-	if (s->count == 0 || ts > s->last)
-		s->last = ts;
-	s->count++;
-	rp->events++;
-	if (fid == FR_NONE)
+	return &rp->u[uid];
+}
+
+void
+rk_add(struct rk_set *set, unsigned mask, uint32_t uid, uint32_t fid,
+    int64_t ts)
+{
+	uint32_t key[2], *n = NULL;
+	int i;
+
+	if (mask == 0)
 		return;
-	key[0] = uid;
-	key[1] = fid;
-	n = map_get(rp->pairs, key, sizeof key);
-	if (n == NULL) {
-		if (map_count(rp->pairs) >= rp->maxpairs) {
-			rp->capped = 1;
-			return;
-		}
-		n = map_put(rp->pairs, key, sizeof key, NULL);
-		s->nfiles++;
+	if (fid != FR_NONE) {
+		key[0] = uid;
+		key[1] = fid;
+		n = map_get(set->pairs, key, sizeof key);
+		if (n == NULL && map_count(set->pairs) < set->maxpairs)
+			n = map_put(set->pairs, key, sizeof key, NULL);
 	}
-	(*n)++;
+	for (i = 0; i < R_N; i++) {
+		struct report *rp = &set->r[i];
+		struct ustat *s;
+
+		if (!(mask & (1u << i)))
+			continue;
+		s = ustat_of(rp, uid);
+		if (s->count == 0 || ts < s->first)
+			s->first = ts;
+		if (s->count == 0 || ts > s->last)
+			s->last = ts;
+		s->count++;
+		rp->events++;
+		if (fid == FR_NONE)
+			continue;
+		if (n == NULL) {
+			rp->capped = 1;
+			continue;
+		}
+		if (n[i] == 0)
+			s->nfiles++;
+		if (n[i] < UINT32_MAX)
+			n[i]++;
+	}
 }
 
 /* Byte order of the escaped text: the same on every machine and locale. */
@@ -167,10 +196,11 @@ file_before(uint32_t x, uint64_t n, uint32_t y, uint64_t m)
 }
 
 static void
-top_files(struct rk_report *rp)
+top_files(struct rk_set *set, int r)
 {
+	struct report *rp = &set->r[r];
 	size_t it = 0;
-	uint64_t *n;
+	uint32_t *cnt;
 
 	rank_files();
 	for (size_t i = 0; i < rp->nu; i++)
@@ -178,12 +208,17 @@ top_files(struct rk_report *rp)
 			rp->u[i].top[k] = FR_NONE;
 			rp->u[i].topn[k] = 0;
 		}
-	while ((n = map_next(rp->pairs, &it)) != NULL) {
+	while ((cnt = map_next(set->pairs, &it)) != NULL) {
 		size_t klen;
-		const uint32_t *key = map_key(rp->pairs, n, &klen);
-		struct ustat *s = &rp->u[key[0]];
+		const uint32_t *key = map_key(set->pairs, cnt, &klen);
+		struct ustat *s;
 		uint32_t fid = key[1];
+		uint64_t nv = cnt[r], *n = &nv;
 		int k;
+
+		if (nv == 0)
+			continue;
+		s = &rp->u[key[0]];
 
 		for (k = 0; k < TOPFILES; k++)
 			if (s->top[k] == FR_NONE ||
@@ -200,7 +235,7 @@ top_files(struct rk_report *rp)
 	}
 }
 
-static const struct rk_report *sort_rp;
+static const struct report *sort_rp;
 
 /* count desc, distinct files desc, user asc: the documented order. */
 static int
@@ -232,9 +267,10 @@ append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 }
 
 unsigned long
-rk_write(struct rk_report *rp, struct rec_writer *w, int with_dept,
+rk_write(struct rk_set *set, int r, struct rec_writer *w, int with_dept,
     long long top)
 {
+	struct report *rp = &set->r[r];
 	const char *cols[8];
 	uint32_t *order;
 	size_t n = 0, i;
@@ -255,7 +291,7 @@ rk_write(struct rk_report *rp, struct rec_writer *w, int with_dept,
 	cols[nc++] = "top_files";
 	rec_header(w, cols, nc);
 
-	top_files(rp);
+	top_files(set, r);
 	order = xreallocarray(NULL, rp->nu ? rp->nu : 1, sizeof *order);
 	for (i = 0; i < rp->nu; i++)
 		if (rp->u[i].count > 0)
