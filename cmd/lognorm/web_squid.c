@@ -49,6 +49,14 @@ url_host(struct span u, int authority, struct span *host, struct span *port,
 	} else {
 		h = p;
 		q = memchr(p, ':', (size_t)(e - p));
+		/* an unbracketed IPv6 authority: the port is after the last
+		 * colon */
+		if (authority && q != NULL && memchr(q + 1, ':',
+		    (size_t)(e - q - 1)) != NULL) {
+			for (q = e; q[-1] != ':'; q--)
+				;
+			q--;
+		}
 		*host = sp(h, (size_t)((q ? q : e) - h));
 		if (q != NULL)
 			*port = sp(q + 1, (size_t)(e - q - 1));
