@@ -61,7 +61,7 @@ main(int argc, char *argv[])
 {
 	const char *path = NULL;
 	int slot[2 * F_N], i, c, rc, line_buffered = 0, isrc, idst;
-	int status = EXIT_DONE;
+	int status = EXIT_DONE, replacing = 0;
 	struct rec_reader *r;
 	struct rec_writer *w;
 	struct site *site;
@@ -104,6 +104,8 @@ main(int argc, char *argv[])
 	idst = rec_need(r, "dst");
 	w = rec_wopen(line_buffered);
 	rec_header_like(w, r, added, 2 * F_N, slot);
+	for (i = 0; i < 2 * F_N; i++)
+		replacing |= slot[i] < rec_ncols(r);
 
 	while ((rc = rec_next(r)) == 1) {
 		const char *s;
@@ -112,8 +114,9 @@ main(int argc, char *argv[])
 		rec_set_from(w, r);
 		/* Columns of the same name from an earlier run are
 		 * replaced, not left stale. */
-		for (i = 0; i < 2 * F_N; i++)
-			rec_set(w, slot[i], "", 0);
+		if (replacing)
+			for (i = 0; i < 2 * F_N; i++)
+				rec_set(w, slot[i], "", 0);
 		s = rec_get(r, isrc, &n);
 		put_asset(w, slot, site, s, n);
 		s = rec_get(r, idst, &n);

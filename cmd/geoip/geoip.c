@@ -363,7 +363,7 @@ main(int argc, char *argv[])
 {
 	const char *names[S_N];
 	int slot[S_N], nnames = 0, i, c, rc, status = EXIT_DONE;
-	int line_buffered = 0, isrc, idst;
+	int line_buffered = 0, isrc, idst, replacing = 0;
 	char **dbargs;
 	size_t ndbargs = 0;
 	struct rec_reader *r;
@@ -449,6 +449,8 @@ main(int argc, char *argv[])
 		}
 	}
 
+	for (i = 0; i < S_N; i++)
+		replacing |= slot[i] >= 0 && slot[i] < rec_ncols(r);
 	cache = map_new(sizeof(struct cached));
 	while ((rc = rec_next(r)) == 1) {
 		const struct cached *src, *dst;
@@ -468,8 +470,8 @@ main(int argc, char *argv[])
 		rec_set_from(w, r);
 		/* A column of the same name from an earlier run is
 		 * replaced, not left stale. */
-		for (i = 0; i < S_N; i++)
-			if (slot[i] >= 0)
+		if (replacing)
+			for (i = 0; i < S_N; i++)
 				rec_set(w, slot[i], "", 0);
 		put_answer(w, slot, S_SRC_CC, S_SRC_ASN, S_SRC_ASORG, src);
 		put_answer(w, slot, S_DST_CC, S_DST_ASN, S_DST_ASORG, dst);
