@@ -369,10 +369,14 @@ RANK_HEADER='rank,user,count,files,first,last,top_files'
 }
 
 @test "filerank: --stats prints counts on stderr" {
-	run --separate-stderr filerank -s -r copiers "$F/ops.csv"
+	run --separate-stderr filerank -s -r deleters "$F/ops.csv"
 	assert_success
 	[[ "$stderr" == *"records=17 used=14 not_file=1 bookkeeping=2 "* ]]
 	[[ "$stderr" == *"report=deleters events=7"* ]]
+	[[ "$stderr" != *"report=night"* ]]
+	run --separate-stderr filerank -s -o "$BATS_TEST_TMPDIR/s" "$F/ops.csv"
+	[[ "$stderr" == *"report=night events=0"* ]]
+	[[ "$stderr" == *"report=copiers events=0"* ]]
 }
 
 # --- end to end: raw audit logs through lognorm -------------------------

@@ -236,6 +236,8 @@ same_key(const struct map *m, const void *val, const char *s, size_t n)
 	return klen == n && memcmp(k, s, n) == 0;
 }
 
+#define LOCAL_REPORTS (1u << R_NIGHT | 1u << R_WEEKEND)
+
 enum { OP_OTHER, OP_READ, OP_WRITE, OP_DELETE, OP_NOTE };
 
 static int
@@ -429,7 +431,7 @@ write_file(int r, const char *dir, int with_dept, long long top,
 }
 
 static void
-print_stats(unsigned long copies_dropped)
+print_stats(unsigned long copies_dropped, unsigned want)
 {
 	fprintf(stderr, "filerank: stats: records=%llu used=%llu "
 	    "not_file=%llu bookkeeping=%llu no_user=%llu no_time=%llu bad_time=%llu "
@@ -440,10 +442,12 @@ print_stats(unsigned long copies_dropped)
 	    st.badtime, st.period, st.computer, st.listed, st.usercap,
 	    st.filecap, nuser, nfile, copies_dropped);
 	for (int i = 0; i < R_N; i++)
-		fprintf(stderr, "filerank: stats: report=%s events=%llu%s\n",
-		    fr_report_names[i],
-		    (unsigned long long)rk_events(tally, i),
-		    rk_capped(tally, i) ? " pairs_capped=1" : "");
+		if (want & 1u << i)
+			fprintf(stderr, "filerank: stats: report=%s "
+			    "events=%llu%s\n",
+			    fr_report_names[i],
+			    (unsigned long long)rk_events(tally, i),
+			    rk_capped(tally, i) ? " pairs_capped=1" : "");
 }
 
 /*
@@ -468,6 +472,7 @@ main(int argc, char *argv[])
 	unsigned long rows = 0;
 	unsigned long long left;
 	struct fr_user *last_u = NULL;
+	unsigned want, mask;
 	const struct fr_file *last_f = NULL;
 
 	signal(SIGPIPE, SIG_DFL);
@@ -594,6 +599,7 @@ main(int argc, char *argv[])
 	files = map_new(sizeof(struct fr_file));
 	names = map_new(sizeof(uint32_t));
 	tally = rk_new(maxkeys);
+	want = which >= 0 ? 1u << which : (1u << R_N) - 1;
 	cw = cp_new(window, lateness, maxkeys, on_copy, NULL);
 	while ((rc = rec_next(r)) == 1) {
 		const char *s, *user, *file;
@@ -666,12 +672,18 @@ main(int argc, char *argv[])
 			f = file_intern(file, flen, &ftmp);
 			last_f = f == &ftmp ? NULL : f;
 		}
-		tm_local(ts, &lp);
-		rk_add(tally, (unsigned)is_night(&lp) << R_NIGHT |
-		    (unsigned)is_weekend(&lp) << R_WEEKEND |
-		    (unsigned)f->confidential << R_CONFIDENTIAL |
-		    (unsigned)(op == OP_DELETE) << R_DELETERS, u->id, f->id, ts);
-		if ((op == OP_READ || op == OP_WRITE) && f->id != FR_NONE &&
+		/* work only for the reports that will be written */
+		mask = 0;
+		if (want & LOCAL_REPORTS) {
+			tm_local(ts, &lp);
+			mask = (unsigned)is_night(&lp) << R_NIGHT |
+			    (unsigned)is_weekend(&lp) << R_WEEKEND;
+		}
+		mask |= (unsigned)f->confidential << R_CONFIDENTIAL |
+		    (unsigned)(op == OP_DELETE) << R_DELETERS;
+		rk_add(tally, mask & want, u->id, f->id, ts);
+		if ((want & 1u << R_COPIERS) &&
+		    (op == OP_READ || op == OP_WRITE) && f->id != FR_NONE &&
 		    f->base != FR_NONE && f->dir != FR_NONE)
 			cp_event(cw, u->id, f, op == OP_READ ? CP_READ :
 			    CP_WRITE, ts);
@@ -721,7 +733,7 @@ main(int argc, char *argv[])
 			    "top_files are lower bounds", fr_report_names[i],
 			    maxkeys);
 	if (stats)
-		print_stats((unsigned long)cp_dropped(cw));
+		print_stats((unsigned long)cp_dropped(cw), want);
 
 	rec_close(r);
 	cp_free(cw);
