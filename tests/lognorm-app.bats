@@ -25,7 +25,7 @@ rejected_lines() {
 @test "lognorm-app: every app format is listed" {
 	run lognorm --list-formats
 	assert_success
-	for f in squid clf clf-syslog npm w3c bind dnsmasq unbound nsd postfix \
+	for f in squid clf clf-syslog npm proxifier w3c bind dnsmasq unbound nsd postfix \
 	    sendmail exim sshd dropbear; do
 		echo "$output" | grep -q "^$f\b" || { echo "missing $f"; false; }
 	done
@@ -63,6 +63,12 @@ rejected_lines() {
 	norm npm
 	[ "$(rejected_lines)" = "4" ]
 	grep -q ':4: nginx proxy manager: URI not closed' "$REJ"
+}
+
+@test "lognorm-app: proxifier: opens, closes with bytes and lifetime" {
+	norm proxifier
+	[ "$(rejected_lines)" = "5" ]
+	grep -q ":5: proxifier: no ' - ' before the target" "$REJ"
 }
 
 @test "lognorm-app: w3c: #Fields maps columns, #Date dates bare times" {

@@ -22,6 +22,7 @@ LN_PARSE_FN(squid_parse);
 LN_PARSE_FN(clf_parse);
 LN_PARSE_FN(clfsys_parse);
 LN_PARSE_FN(npm_parse);
+LN_PARSE_FN(proxifier_parse);
 LN_PARSE_FN(w3c_parse);
 LN_PARSE_FN(bind_parse);
 LN_PARSE_FN(dnsmasq_parse);

@@ -14,5 +14,7 @@ const struct ln_format web_formats[] = {
 	    -1, 0, npm_parse, NULL, NULL },
 	{ "w3c", "W3C extended log (IIS), columns from #Fields:",
 	    SLOT_W3C, 0, w3c_parse, NULL, w3c_fini },
+	{ "proxifier", "Proxifier client proxy log",
+	    -1, 0, proxifier_parse, NULL, NULL },
 	{ NULL, NULL, -1, 0, NULL, NULL, NULL },
 };
