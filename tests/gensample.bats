@@ -196,3 +196,17 @@ teardown() {
 	    '$OUT/ev.csv' | sort -u | grep -c 'Finance.*Confidential'"
 	assert_output 48
 }
+
+@test "gensample: a failed write exits 2" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	mkdir -p "$OUT/d/squid"
+	ln -s /dev/full "$OUT/d/squid/access.log"
+	run gensample -s 0.02 -o "$OUT/d"
+	assert_failure 2
+	assert_output --partial "squid/access.log"
+	rm "$OUT/d/squid/access.log"
+	ln -s /dev/full "$OUT/d/assets.csv"
+	run gensample -s 0.02 -o "$OUT/d"
+	assert_failure 2
+	assert_output --partial "assets.csv"
+}
