@@ -113,15 +113,19 @@ top_user() {
 	[ "$output" -ge 8 ]
 }
 
-@test "e2e: rotated .gz logs give the same alerts" {
+@test "e2e: rotated .gz logs give the same alerts; rejects are reported" {
 	cp -r "$LOGS" "$BATS_FILE_TMPDIR/gz"
 	gzip "$BATS_FILE_TMPDIR/gz/asa.log" "$BATS_FILE_TMPDIR/gz/squid/access.log"
+	printf 'not a log line\nnor this\n' > "$BATS_FILE_TMPDIR/gz/junk.log"
 	"$DAILY" -z UTC -d "$DATE" -o "$BATS_FILE_TMPDIR/gzrep" \
 	    -a "$LOGS/assets.csv" -C "$LOGS/confidential.txt" \
 	    -x "$LOGS/service-accounts.txt" "$BATS_FILE_TMPDIR/gz" 2>/dev/null
 	for f in "$OUT"/*.alerts.csv; do
 		cmp "$f" "$BATS_FILE_TMPDIR/gzrep/$DATE/${f##*/}"
 	done
+	grep -q '2 lines rejected by lognorm' \
+	    "$BATS_FILE_TMPDIR/gzrep/$DATE/summary.txt"
+	! grep -q 'rejected' "$OUT/summary.txt"
 }
 
 @test "e2e: a failing stage leaves no report and says which" {
