@@ -145,3 +145,11 @@ W="$FIX/dlwatch"
 	echo "$output" | iconv -f UTF-8 -t UTF-8 > /dev/null
 	assert_output --partial '...: name .exe,open'
 }
+
+@test "dlwatch: a squid access.log line through lognorm" {
+	run bash -c 'lognorm "$0" | dlwatch' "$W/squid.log"
+	assert_success
+	assert_output "$ALERT_HEADER
+2026-11-21T10:00:00.000Z,dlwatch.exe,medium,10.0.0.5,203.0.113.5,80,files.example.com,,1,2026-11-21T10:00:00.000Z,2026-11-21T10:00:00.000Z,http://files.example.com/setup.exe: name .exe,open
+2026-11-21T10:00:00.000Z,dlwatch.exe,medium,10.0.0.5,203.0.113.5,80,files.example.com,,1,2026-11-21T10:00:00.000Z,2026-11-21T10:00:00.000Z,\"1 executable download, 123456 bytes\",closed"
+}

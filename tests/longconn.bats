@@ -144,3 +144,11 @@ $(sed -n 4p "$C/conn.out")"
 	! grep -q ',closed' "$BATS_TEST_TMPDIR/early.out"
 	grep -q ',closed' "$BATS_TEST_TMPDIR/live.out"
 }
+
+@test "longconn: Cisco ASA built and teardown lines through lognorm" {
+	run bash -c 'lognorm "$0" | longconn' "$C/asa.log"
+	assert_success
+	assert_output "$ALERT_HEADER
+2026-11-21T11:50:00.000Z,longconn.long,medium,10.0.0.8,198.51.100.50,443,,,1,2026-11-21T10:20:00.000Z,2026-11-21T11:50:00.000Z,connection open for 1h30m00s,open
+2026-11-21T11:50:00.000Z,longconn.long,medium,10.0.0.8,198.51.100.50,443,,,1,2026-11-21T10:20:00.000Z,2026-11-21T11:50:00.000Z,\"1 connection of up to 1h30m00s, 9999 bytes\",closed"
+}
