@@ -130,15 +130,31 @@ stat_of() {
 @test "lognorm-sensors: winxml: an event never closed is reported on the next <Event>" {
 	head -5 "$SEN/win-trunc.xml" > "$BATS_TEST_TMPDIR/in.xml"
 	sed -n 2p "$SEN/win.xml" >> "$BATS_TEST_TMPDIR/in.xml"
-	# the line that starts the second event is rejected, the event itself
-	# is still read
+	# the line that starts the second event is rejected, saying the first
+	# is lost; the events that line and the next ones hold are still read
 	sed -n 3,24p "$SEN/win.xml" >> "$BATS_TEST_TMPDIR/in.xml"
 	run bash -c 'lognorm -r "$1/rej" "$1/in.xml" 2>/dev/null | cut -d, -f10,21,22' _ \
 	    "$BATS_TEST_TMPDIR"
 	assert_output 'user,file,op
+alice,D:\\Shares\\Sales\\plan & budget.xlsx,read
 alice,D:\\Shares\\Backup\\plan & budget.xlsx,write'
 	grep -q ':6: an XML event was not closed before the next <Event>' \
 	    "$BATS_TEST_TMPDIR/rej"
+}
+
+@test "lognorm-sensors: winxml: several events on one line all become records, in order" {
+	# wevtutil can write events back to back: the first comes out on the
+	# line, the others wait and come out at the end of the input
+	grep '^<Event.*</Event>$' "$SEN/win.xml" | tr -d '\n' > "$BATS_TEST_TMPDIR/one.xml"
+	run bash -c 'lognorm -s "$1/one.xml" 2>"$1/err" | cut -d, -f1,10,22' _ \
+	    "$BATS_TEST_TMPDIR"
+	assert_output 'ts,user,op
+2026-11-21T04:12:09.250Z,alice,read
+2026-11-21T04:12:12.001Z,bob,deleted
+2026-11-21T04:12:13.000Z,carol,delete
+2026-11-21T04:12:14.000Z,dave,'
+	grep -q 'stats: winxml lines=1 records=4 skipped=0 rejected=0' \
+	    "$BATS_TEST_TMPDIR/err"
 }
 
 @test "lognorm-sensors: winxml: an event over 1 MiB is rejected, memory stays bounded" {

@@ -220,73 +220,194 @@ event_open_at(const char *s, size_t n)
 	    (p[6] == ' ' || p[6] == '>');
 }
 
+/* event_start: offset of the first "<Event " or "<Event>" in s, or n. */
+static size_t
+event_start(const char *s, size_t n)
+{
+	const char *p;
+	size_t i = 0;
+
+	while (i < n && (p = memmem_lit(s + i, n - i, "<Event")) != NULL) {
+		i = (size_t)(p - s);
+		if (i + 6 < n && (p[6] == ' ' || p[6] == '>'))
+			return i;
+		i++;
+	}
+	return n;
+}
+
+/*
+ * XML state: the open (unclosed) event, and a queue of complete events
+ * not yet turned into records.  wevtutil may write many events on one
+ * line; each call returns one record, so the others wait in the queue
+ * and come out on the lines that follow or at the end of the file.
+ */
+struct winxml {
+	struct hold	 open;		/* lines of the event still open */
+	char		*q;		/* queued events: length, then text */
+	size_t		 qhead, qlen, qcap;
+};
+
+#define XML_QUEUE_MAX	(16u << 20)
+
+static int
+queue_push(struct winxml *x, const char *a, size_t an, const char *b,
+    size_t bn)
+{
+	size_t need = sizeof(size_t) + an + bn;
+
+	if (x->qlen - x->qhead + need > XML_QUEUE_MAX)
+		return -1;
+	if (x->qlen + need > x->qcap) {
+		x->qcap = (x->qlen + need) * 2;
+		x->q = xrealloc(x->q, x->qcap);
+	}
+	memcpy(x->q + x->qlen, &need, sizeof(size_t));
+	if (an > 0)
+		memcpy(x->q + x->qlen + sizeof(size_t), a, an);
+	if (bn > 0)
+		memcpy(x->q + x->qlen + sizeof(size_t) + an, b, bn);
+	x->qlen += need;
+	return 0;
+}
+
+static int
+queue_pop(struct ln_file *f, struct winxml *x, struct ev *e,
+    const char **why)
+{
+	size_t need;
+	int rc;
+
+	memcpy(&need, x->q + x->qhead, sizeof(size_t));
+	rc = xml_event(f, e, x->q + x->qhead + sizeof(size_t),
+	    need - sizeof(size_t), why);
+	x->qhead += need;
+	if (x->qhead == x->qlen)
+		x->qhead = x->qlen = 0;
+	return rc;
+}
+
+/* take_events: the events that start and end in s[0..n) go to the
+ * queue, an event left open at the end to x->open.  Returns -1 when the
+ * queue or the open event would pass its limit. */
+static int
+take_events(struct winxml *x, const char *s, size_t n)
+{
+	const char *p;
+	size_t i = 0, end;
+
+	for (;;) {
+		i += event_start(s + i, n - i);
+		if (i >= n)
+			return 0;
+		p = memmem_lit(s + i, n - i, "</Event>");
+		if (p == NULL) {
+			if (n - i + 1 > FILE_HOLD_MAX)
+				return -1;
+			hold_add(&x->open, s + i, n - i);
+			return 0;
+		}
+		end = (size_t)(p - s) + 8;
+		if (queue_push(x, s + i, end - i, NULL, 0) < 0)
+			return -1;
+		i = end;
+	}
+}
+
 int
 file_winxml_parse(struct ln_file *f, const struct syslog_env *env,
     const char *msg, size_t n, struct ev *e, const char **why)
 {
-	struct hold *h = f->state[SLOT_WINXML];
-	size_t i = 0;
-	int rc, opens;
+	struct winxml *x = f->state[SLOT_WINXML];
+	const char *p;
+	size_t i = 0, end;
 
-	if (h != NULL && h->len > 0) {
-		if (event_open_at(msg, n)) {
+	if (x != NULL && x->open.len > 0) {
+		p = memmem_lit(msg, n, "</Event>");
+		if (event_open_at(msg, p != NULL ? (size_t)(p - msg) : n)) {
 			/* The open event never closed: say so on this line
 			 * and start over with the new event. */
-			h->len = 0;
-			hold_add(h, msg, n);
+			x->open.len = 0;
+			if (take_events(x, msg, n) < 0)
+				x->open.len = 0;
 			*why = "an XML event was not closed before the next "
 			    "<Event> (its lines are lost)";
 			return LN_BAD;
 		}
-		if (h->len + n + 1 > FILE_HOLD_MAX) {
-			h->len = 0;
-			*why = "XML event longer than 1 MiB";
+		if (p == NULL) {
+			if (x->open.len + n + 1 > FILE_HOLD_MAX) {
+				x->open.len = 0;
+				*why = "XML event longer than 1 MiB";
+				return LN_BAD;
+			}
+			hold_add(&x->open, msg, n);
+		} else {
+			end = (size_t)(p - msg) + 8;
+			if (queue_push(x, x->open.buf, x->open.len, msg,
+			    end) < 0 || take_events(x, msg + end, n - end) < 0) {
+				x->open.len = 0;
+				*why = "too many XML events held at once";
+				return LN_BAD;
+			}
+			x->open.len = 0;
+		}
+	} else {
+		while (i < n && (msg[i] == ' ' || msg[i] == '\t'))
+			i++;
+		if (i >= n || msg[i] != '<')
+			return LN_NO;
+		if (!event_open_at(msg + i, n - i)) {
+			struct span s = { msg + i, n - i };
+
+			if (span_starts(s, "<?xml") ||
+			    span_starts(s, "<Events>") ||
+			    span_starts(s, "</Events>"))
+				return x != NULL && x->qlen > x->qhead ?
+				    queue_pop(f, x, e, why) : LN_SKIP;
+			return LN_NO;
+		}
+		/* The common case, one whole event on the line and nothing
+		 * waiting: no copy. */
+		p = memmem_lit(msg, n, "</Event>");
+		if (p != NULL && (x == NULL || x->qlen == x->qhead) &&
+		    event_start(p, n - (size_t)(p - msg)) == n -
+		    (size_t)(p - msg))
+			return xml_event(f, e, msg, n, why);
+		if (x == NULL)
+			x = f->state[SLOT_WINXML] = xcalloc(1, sizeof(*x));
+		if (take_events(x, msg, n) < 0) {
+			x->open.len = 0;
+			*why = p == NULL ? "XML event longer than 1 MiB" :
+			    "too many XML events held at once";
 			return LN_BAD;
 		}
-		hold_add(h, msg, n);
-		if (memmem_lit(msg, n, "</Event>") == NULL)
-			return LN_HOLD;
-		rc = xml_event(f, e, h->buf, h->len, why);
-		h->len = 0;
-		return rc;
 	}
-	while (i < n && (msg[i] == ' ' || msg[i] == '\t'))
-		i++;
-	if (i >= n || msg[i] != '<')
-		return LN_NO;
-	opens = event_open_at(msg + i, n - i);
-	if (!opens) {
-		struct span s = { msg + i, n - i };
-
-		if (span_starts(s, "<?xml") || span_starts(s, "<Events>") ||
-		    span_starts(s, "</Events>"))
-			return LN_SKIP;
-		return LN_NO;
-	}
-	if (memmem_lit(msg, n, "</Event>") != NULL)
-		return xml_event(f, e, msg, n, why);
-	if (n + 1 > FILE_HOLD_MAX) {
-		*why = "XML event longer than 1 MiB";
-		return LN_BAD;
-	}
-	if (h == NULL)
-		h = f->state[SLOT_WINXML] = xcalloc(1, sizeof(*h));
-	hold_add(h, msg, n);
+	if (x->qlen > x->qhead)
+		return queue_pop(f, x, e, why);
 	return LN_HOLD;
 }
 
-/* An event cut off by the end of the file still says what it can. */
+/* At the end of the file: the queued events, then an event cut off by
+ * the end, which still says what it can. */
 int
 file_winxml_flush(struct ln_file *f, struct ev *e)
 {
-	struct hold *h = f->state[SLOT_WINXML];
+	struct winxml *x = f->state[SLOT_WINXML];
 	const char *why;
 	int rc;
 
-	if (h == NULL || h->len == 0)
+	if (x == NULL)
 		return LN_NO;
-	rc = xml_event(f, e, h->buf, h->len, &why);
-	h->len = 0;
+	while (x->qlen > x->qhead) {
+		ev_reset(e);
+		if (queue_pop(f, x, e, &why) == LN_OK)
+			return LN_OK;
+	}
+	if (x->open.len == 0)
+		return LN_NO;
+	ev_reset(e);
+	rc = xml_event(f, e, x->open.buf, x->open.len, &why);
+	x->open.len = 0;
 	if (rc == LN_OK)
 		ev_setz(e, RC_MSG, "truncated XML event at end of input");
 	return rc == LN_OK ? LN_OK : LN_NO;
@@ -295,11 +416,12 @@ file_winxml_flush(struct ln_file *f, struct ev *e)
 void
 file_winxml_fini(struct ln_file *f)
 {
-	struct hold *h = f->state[SLOT_WINXML];
+	struct winxml *x = f->state[SLOT_WINXML];
 
-	if (h != NULL) {
-		free(h->buf);
-		free(h);
+	if (x != NULL) {
+		free(x->open.buf);
+		free(x->q);
+		free(x);
 	}
 	f->state[SLOT_WINXML] = NULL;
 	win_fini(f);
