@@ -26,7 +26,7 @@ rejected_lines() {
 	run lognorm --list-formats
 	assert_success
 	for f in squid clf clf-syslog npm proxifier w3c bind dnsmasq unbound nsd postfix \
-	    sendmail exim sshd dropbear; do
+	    sendmail exim dovecot sshd dropbear; do
 		echo "$output" | grep -q "^$f\b" || { echo "missing $f"; false; }
 	done
 }
@@ -146,6 +146,14 @@ rejected_lines() {
 @test "lognorm-app: exim: arrivals, deliveries, rejects, auth failures" {
 	norm exim
 	[ ! -s "$REJ" ]
+}
+
+@test "lognorm-app: dovecot: logins, failures, auth workers, own log file" {
+	norm dovecot
+	[ ! -s "$REJ" ]
+	lognorm -s "$APP/dovecot.log" >/dev/null 2>"$BATS_TEST_TMPDIR/err"
+	grep -q 'stats: dovecot lines=6 records=5 skipped=1 rejected=0' \
+	    "$BATS_TEST_TMPDIR/err"
 }
 
 @test "lognorm-app: sshd: accepted, failed, invalid, PAM, repeated, dropbear" {

@@ -31,6 +31,7 @@ LN_PARSE_FN(nsd_parse);
 LN_PARSE_FN(postfix_parse);
 LN_PARSE_FN(sendmail_parse);
 LN_PARSE_FN(exim_parse);
+LN_PARSE_FN(dovecot_parse);
 LN_PARSE_FN(sshd_parse);
 LN_PARSE_FN(dropbear_parse);
 void w3c_fini(struct ln_file *);

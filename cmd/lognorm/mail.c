@@ -12,5 +12,7 @@ const struct ln_format mail_formats[] = {
 	 * envelope) and the same lines sent through syslog */
 	{ "exim", "Exim main log, own file or via syslog",
 	    -1, 1, exim_parse, NULL, NULL },
+	{ "dovecot", "Dovecot IMAP/POP3 logins and authentication failures",
+	    -1, 1, dovecot_parse, NULL, NULL },
 	{ NULL, NULL, -1, 0, NULL, NULL, NULL },
 };

@@ -104,12 +104,31 @@ exim_meta(struct span s)
 {
 	static const char *const meta[] = { "exim ", "Start queue run",
 	    "End queue run", "cwd=", "pid ", "daemon ", "Spool file ",
-	    "SIGHUP", "Warning: ", "Tainted ", "Connection from ",
-	    "no IP address found for host", "TLS error", "DKIM: " };
+	    "SIGHUP", "Warning: ", "Tainted ", "DKIM: " };
 	size_t i;
 
 	for (i = 0; i < sizeof(meta) / sizeof(meta[0]); i++)
 		if (sp_prefix(s, meta[i]))
+			return 1;
+	return 0;
+}
+
+static int
+exim_peer_line(struct span s)
+{
+	static const char *const start[] = { "H=", "SMTP connection from ",
+	    "SMTP call from ", "SMTP protocol error", "SMTP command timeout",
+	    "SMTP data timeout", "TLS error on connection from ",
+	    "unexpected disconnection while reading SMTP command from ",
+	    "no MAIL in SMTP connection from ", "rejected ", "Connection from ",
+	    "no IP address found for host " };
+	size_t i;
+
+	if (sp_find(s.p, s.n, " H=") != NULL ||
+	    sp_find(s.p, s.n, " authenticator failed for ") != NULL)
+		return 1;
+	for (i = 0; i < sizeof(start) / sizeof(start[0]); i++)
+		if (sp_prefix(s, start[i]))
 			return 1;
 	return 0;
 }
@@ -153,8 +172,16 @@ exim_text(struct cur *c, int64_t ms, struct ev *ev, int tagged)
 			return LN_OK;
 		}
 	}
-	if (!id && !bracket_addr(rest.p, rest.n, &addr, &name, &port))
-		return tagged || exim_meta(rest) ? LN_SKIP : LN_NO;
+	if (!id) {
+		/* an untagged line without a message ID must read like
+		 * exim's: other mail servers also log "YYYY-MM-DD HH:MM:SS
+		 * ... [address]" */
+		if (!tagged && !exim_peer_line(rest))
+			return exim_meta(rest) ? LN_SKIP : LN_NO;
+		if (sp_prefix(rest, "exim ") ||
+		    !bracket_addr(rest.p, rest.n, &addr, &name, &port))
+			return LN_SKIP;
+	}
 
 	ev->ts = ms;
 	ev_setz(ev, RC_KIND, "mail");
