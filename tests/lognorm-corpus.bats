@@ -88,6 +88,8 @@ corpus_row() {
 @test "lognorm corpus: exim" { corpus_row exim; }
 @test "lognorm corpus: sshd" { corpus_row sshd; }
 @test "lognorm corpus: nsd" { corpus_row nsd; }
+@test "lognorm corpus: proxy-other" { corpus_row proxy-other; }
+@test "lognorm corpus: mail-other" { corpus_row mail-other; }
 @test "lognorm corpus: snort-fast" { corpus_row snort-fast; }
 @test "lognorm corpus: suricata-fast" { corpus_row suricata-fast; }
 @test "lognorm corpus: suricata-eve" { corpus_row suricata-eve; }
