@@ -8,7 +8,7 @@
 
 #include <libpsl.h>
 
-#include "ip.h"
+#include "domrank.h"
 #include "line.h"
 #include "map.h"
 #include "opt.h"
@@ -59,50 +59,6 @@ static const struct optdef opts[] = {
 
 #define PSL_DAT "/usr/share/publicsuffix/public_suffix_list.dat"
 
-/*
- * Distinct clients per name: an exact sorted array of client ids while
- * there are at most EXACT_MAX, then a HyperLogLog sketch of HLL_M one-byte
- * registers.  Both are functions of the set alone (the sketch hashes the
- * client's text with an unseeded hash), so merging partial results gives
- * exactly what one run over all the input gives.
- */
-#define EXACT_MAX 32
-#define HLL_P 9
-#define HLL_M (1u << HLL_P)
-#define HLL_TAG "hll9:"	/* the sketch's form in --partial output */
-#define HLL_TAGLEN 5
-#define SET_HLL 0xffff		/* set_cap value of a name in sketch mode */
-
-#define CACHE_BITS 18		/* raw host -> name cache: 2^18 slots, 4 MiB */
-#define CLIENTS_MAX (1u << 20)	/* distinct clients held */
-
-/* D_REG: the name is a registrable domain (libpsl said so). */
-enum { D_WATCH = 1, D_KNOWN = 2, D_GONE = 4, D_REG = 8 };
-
-/* One ranked name: 56 bytes in a dense array, its name in an arena. */
-struct dom {
-	uint64_t	 req;
-	uint64_t	 bytes;
-	int64_t		 first, last;
-	uint32_t	 nclients;	/* exact count (sketch mode: unused) */
-	uint16_t	 set_cap;	/* 0: inline ids; SET_HLL: sketch */
-	uint16_t	 flags;
-	union {
-		uint32_t	 two[2];	/* up to two clients, set_cap 0 */
-		uint32_t	*ids;	/* sorted ids, set_cap slots */
-		uint8_t		*hll;	/* HLL_M registers */
-	} set;
-	uint32_t	 name_off;	/* into names[] */
-	uint32_t	 name_len;
-};
-
-/* A client, by id: its text (the map's key) and its unseeded hash. */
-struct client {
-	const char	*name;		/* not NUL-terminated */
-	uint32_t	 len;
-	uint64_t	 hash;		/* for sketches */
-};
-
 /* users mode: requests of one client to one watch-list candidate. */
 struct pairkey {
 	uint32_t	 client;
@@ -116,528 +72,14 @@ struct pairval {
 enum { MODE_RANK, MODE_RARE, MODE_USERS };
 enum { SORT_REQ, SORT_CLIENTS, SORT_BYTES };
 
-static int mode = MODE_RANK, sortkey = SORT_REQ, host_mode, merge_mode;
+static int mode = MODE_RANK, sortkey = SORT_REQ, merge_mode;
 static int partial;
-static unsigned long long max_req = 10, max_keys = 1000000, top;
+static unsigned long long max_req = 10, top;
 static unsigned long long min_count = 1;
 static unsigned max_clients = 2;
 static char **kinds;
-static psl_ctx_t *psl;
-/*
- * Every public suffix rule's name and all its parent names (from the list
- * in text form).  A host under a registrable domain R that is not in this
- * set has R as its own registrable domain (no rule lies at or below R), so
- * it needs no second libpsl lookup: most hosts are found with a probe.
- */
-static struct map *psl_anc;
-/*
- * The ranked names: a dense array of struct dom, their names NUL-ended in
- * one arena, and an open-addressing index of 8-byte slots (32 bits of the
- * name's hash, index + 1) kept at most 3/4 full.  About 56 + 11 to 21
- * bytes per name plus the name, against some 110 in a general map.
- */
-static struct dom *dv;
-static size_t dn, dcap;
-static struct dom *dom_find(const char *, size_t);
-static char *names;
-static size_t names_len, names_cap;
-static uint64_t *dix;
-static size_t dix_mask;
-/*
- * The host cache spares most records the public suffix lookup (about a
- * microsecond): a direct-mapped array of slots keyed by the seeded hash of
- * the raw host text.  A slot is only trusted when its name is also the
- * host's own tail, so a hash collision cannot credit the wrong name.
- */
-struct cslot {
-	uint64_t	 hash;
-	uint32_t	 idx;		/* into dv[] */
-	uint32_t	 pad;
-};
-static struct cslot *cache;
-static struct map *clients;	/* client text -> uint32_t id */
-static struct client *cl;	/* id -> client */
-static size_t cl_cap;
-static struct map *known, *watch;	/* names, values unused */
 static struct map *pairs;	/* users mode: pairkey -> pairval */
-static unsigned long long over_keys, over_clients;
-
-/* hash64: an unseeded 64-bit hash (FNV-1a, then a murmur3 finaliser);
- * sketches must agree across runs and machines. */
-static uint64_t
-hash64(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
-static void
-hll_add(uint8_t *reg, uint64_t h)
-{
-	uint32_t idx = (uint32_t)(h >> (64 - HLL_P));
-	uint64_t w = h << HLL_P;
-	uint8_t rho = w ? (uint8_t)(__builtin_clzll(w) + 1) : 64 - HLL_P + 1;
-
-	if (reg[idx] < rho)
-		reg[idx] = rho;
-}
-
-/* hll_count: the HyperLogLog estimate with linear counting for small
- * sets (Flajolet et al. 2007). */
-static uint64_t
-hll_count(const uint8_t *reg)
-{
-	double sum = 0, m = HLL_M, e;
-	unsigned zeros = 0, i;
-
-	for (i = 0; i < HLL_M; i++) {
-		sum += ldexp(1.0, -reg[i]);
-		zeros += reg[i] == 0;
-	}
-	e = 0.7213 / (1 + 1.079 / m) * m * m / sum;
-	if (e <= 2.5 * m && zeros)
-		e = m * log(m / zeros);
-	return (uint64_t)(e + 0.5);
-}
-
-static int counts_final;
-
-/* dom_clients: distinct clients, exact or estimated; an estimate is
- * never below what the exact set holds at most. */
-static uint64_t
-dom_clients(const struct dom *d)
-{
-	uint64_t e;
-
-	if (d->set_cap != SET_HLL || counts_final)
-		return d->nclients;
-	e = hll_count(d->set.hll);
-	return e <= EXACT_MAX ? EXACT_MAX + 1 : e;
-}
-
-/* client_id: the id of client text s[0..n), interned; UINT32_MAX when
- * the client table is full. */
-static uint32_t
-client_id(const char *s, size_t n)
-{
-	uint32_t *id, next = (uint32_t)map_count(clients);
-
-	id = map_get(clients, s, n);
-	if (id)
-		return *id;
-	if (next >= CLIENTS_MAX || n > UINT32_MAX) {
-		over_clients++;
-		return UINT32_MAX;
-	}
-	id = map_put(clients, s, n, NULL);
-	*id = next;
-	if (next >= cl_cap) {
-		cl_cap = cl_cap ? cl_cap * 2 : 1024;
-		cl = xreallocarray(cl, cl_cap, sizeof *cl);
-	}
-	cl[next].name = map_key(clients, id, &n);
-	cl[next].len = (uint32_t)n;
-	cl[next].hash = hash64(s, n);
-	return next;
-}
-
-static int
-cmp_client(uint32_t a, uint32_t b)
-{
-	uint32_t an = cl[a].len, bn = cl[b].len;
-	int c = memcmp(cl[a].name, cl[b].name, an < bn ? an : bn);
-
-	return c ? c : (an > bn) - (an < bn);
-}
-
-/* set_ids: the exact set's sorted ids (nclients of them). */
-static const uint32_t *
-set_ids(const struct dom *d)
-{
-	return d->set_cap == 0 ? d->set.two : d->set.ids;
-}
-
-static void
-to_sketch(struct dom *d)
-{
-	uint8_t *reg = xcalloc(HLL_M, 1);
-	const uint32_t *a = set_ids(d);
-	uint32_t i;
-
-	for (i = 0; i < d->nclients; i++)
-		hll_add(reg, cl[a[i]].hash);
-	if (d->set_cap != 0)
-		free(d->set.ids);
-	d->set.hll = reg;
-	d->set_cap = SET_HLL;
-}
-
-/* set_add: add client id to d's set; returns 1 if it was new (exact
- * mode) so callers can track candidacy. */
-static int
-set_add(struct dom *d, uint32_t id)
-{
-	uint32_t lo, hi, *a;
-
-	if (id == UINT32_MAX)
-		return 0;
-	if (d->set_cap == SET_HLL) {
-		hll_add(d->set.hll, cl[id].hash);
-		return 0;
-	}
-	a = d->set_cap == 0 ? d->set.two : d->set.ids;
-	lo = 0;
-	hi = d->nclients;
-	while (lo < hi) {
-		uint32_t mid = (lo + hi) / 2;
-
-		if (a[mid] < id)
-			lo = mid + 1;
-		else if (a[mid] > id)
-			hi = mid;
-		else
-			return 0;
-	}
-	if (d->nclients == EXACT_MAX) {
-		to_sketch(d);
-		set_add(d, id);
-		return 1;
-	}
-	if (d->set_cap == 0 && d->nclients == 2) {
-		a = xmalloc(4 * sizeof *a);
-		memcpy(a, d->set.two, sizeof d->set.two);
-		d->set.ids = a;
-		d->set_cap = 4;
-	} else if (d->set_cap != 0 && d->nclients == d->set_cap) {
-		d->set_cap *= 2;
-		a = d->set.ids = xreallocarray(a, d->set_cap, sizeof *a);
-	}
-	memmove(a + lo + 1, a + lo, (d->nclients - lo) * sizeof *a);
-	a[lo] = id;
-	d->nclients++;
-	return 1;
-}
-
-/* suffix_in: name or one of its parent domains (at a label boundary)
- * is in set. */
-static int
-suffix_in(const struct map *set, const char *s, size_t n)
-{
-	const char *dot;
-
-	if (set == NULL)
-		return 0;
-	for (;;) {
-		if (map_get(set, s, n))
-			return 1;
-		dot = memchr(s, '.', n);
-		if (dot == NULL)
-			return 0;
-		n -= (size_t)(dot + 1 - s);
-		s = dot + 1;
-	}
-}
-
-/* known_reg: a registrable domain we already hold that h[0..n) (lower
- * case ASCII, not an IDN) lies under, if the rules allow the shortcut. */
-static size_t
-known_reg(const char *h, size_t n)
-{
-	const char *dot;
-	const struct dom *d;
-	size_t left = n;
-
-	if (psl_anc == NULL || memmem(h, n, "xn--", 4) != NULL)
-		return 0;
-	for (;;) {
-		dot = memchr(h, '.', left);
-		if (dot == NULL)
-			return 0;
-		left -= (size_t)(dot + 1 - h);
-		h = dot + 1;
-		if (memchr(h, '.', left) == NULL)
-			return 0;
-		d = dom_find(h, left);
-		if (d && (d->flags & D_REG) && map_get(psl_anc, h, left) == NULL)
-			return left;
-	}
-}
-
-static int
-is_ascii(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return 0;
-	return 1;
-}
-
-/*
- * name_of: the ranked name of raw host text s[0..n) into *buf: lowercase,
- * without a port or trailing dot; IP literals canonical; otherwise the
- * registrable domain (eTLD+1) unless --host.  A name that is itself a
- * public suffix or has none (localhost) stays as it is.  *isreg says
- * whether the name is a registrable domain.
- */
-static size_t
-name_of(const char *s, size_t n, char **buf, size_t *cap, int *isreg)
-{
-	char ipbuf[IP_STRLEN];
-	const char *colon, *reg;
-	size_t len, i;
-
-	*isreg = 0;
-	if ((len = ip_canon(s, n, ipbuf)) > 0)
-		goto literal;
-	if (n > 2 && s[0] == '[' && (colon = memchr(s, ']', n)) != NULL &&
-	    (len = ip_canon(s + 1, (size_t)(colon - s - 1), ipbuf)) > 0)
-		goto literal;
-	colon = memchr(s, ':', n);
-	if (colon && memchr(colon + 1, ':', n - (size_t)(colon + 1 - s)) ==
-	    NULL)
-		n = (size_t)(colon - s);
-	while (n > 0 && s[n - 1] == '.')
-		n--;
-	if (n + 1 > *cap) {
-		*cap = n + 64;
-		*buf = xrealloc(*buf, *cap);
-	}
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		(*buf)[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-	}
-	(*buf)[n] = '\0';
-	if ((len = ip_canon(*buf, n, ipbuf)) > 0)
-		goto literal;
-	if (host_mode || n == 0)
-		return n;
-	if (is_ascii(*buf, n) && (len = known_reg(*buf, n)) > 0) {
-		memmove(*buf, *buf + n - len, len + 1);
-		*isreg = 1;
-		return len;
-	}
-	reg = psl_registrable_domain(psl, *buf);
-	if (reg == NULL)
-		return n;
-	*isreg = 1;
-	if (reg == *buf)
-		return n;
-	len = n - (size_t)(reg - *buf);
-	memmove(*buf, reg, len + 1);
-	return len;
-literal:
-	if (len + 1 > *cap) {
-		*cap = len + 64;
-		*buf = xrealloc(*buf, *cap);
-	}
-	memcpy(*buf, ipbuf, len + 1);
-	return len;
-}
-
-/*
- * load_rules: the names of the public suffix list's rules and their
- * parents (see psl_anc); NULL when the file is not the text form (a
- * DAFSA file works with libpsl but every host then costs a lookup).
- */
-static struct map *
-load_rules(const char *path)
-{
-	struct line_reader *lr = line_open(path, 0);
-	struct map *set;
-	const char *s;
-	size_t n;
-	int rc;
-
-	if (lr == NULL)
-		exit(EXIT_ERROR);
-	set = map_new(0);
-	while ((rc = line_next(lr, &s, &n)) == LINE_OK) {
-		const char *sp;
-
-		if (line_number(lr) == 1 && n >= 6 &&
-		    memcmp(s, ".DAFSA", 6) == 0)
-			break;
-		if (n == 0 || (n >= 2 && s[0] == '/' && s[1] == '/'))
-			continue;
-		if ((sp = memchr(s, ' ', n)) != NULL)
-			n = (size_t)(sp - s);
-		if ((sp = memchr(s, '\t', n)) != NULL)
-			n = (size_t)(sp - s);
-		if (n && s[0] == '!')
-			s++, n--;
-		if (n >= 2 && s[0] == '*' && s[1] == '.')
-			s += 2, n -= 2;
-		while (n > 0) {
-			map_put(set, s, n, NULL);
-			sp = memchr(s, '.', n);
-			if (sp == NULL)
-				break;
-			n -= (size_t)(sp + 1 - s);
-			s = sp + 1;
-		}
-	}
-	if (rc != LINE_OK && rc != LINE_EOF) {
-		line_close(lr);
-		map_free(set);
-		errx(EXIT_ERROR, "%s: cannot read the public suffix list",
-		    path);
-	}
-	if (rc == LINE_OK) {	/* DAFSA */
-		line_close(lr);
-		map_free(set);
-		return NULL;
-	}
-	line_close(lr);
-	return set;
-}
-
-/* dom_get: the entry of ranked name s[0..n), created when new; NULL when
- * the table is full.  The pointer is good until the next insertion. */
-static struct dom *
-dom_get(const char *s, size_t n, int isreg)
-{
-	uint64_t h = hash_bytes(s, n);
-	uint32_t h32 = (uint32_t)(h >> 32);
-	size_t i = h32 & dix_mask;
-	struct dom *d;
-
-	for (; dix[i] != 0; i = (i + 1) & dix_mask) {
-		d = &dv[(uint32_t)dix[i] - 1];
-		if ((uint32_t)(dix[i] >> 32) == h32 && d->name_len == n &&
-		    memcmp(names + d->name_off, s, n) == 0)
-			return d;
-	}
-	if (dn >= max_keys || n >= UINT32_MAX - names_len)
-		return NULL;
-	if (dn == dcap) {
-		dcap = dcap ? dcap + dcap / 2 : 1024;
-		dv = xreallocarray(dv, dcap, sizeof *dv);
-	}
-	if (names_len + n + 1 > names_cap) {
-		while (names_len + n + 1 > names_cap)
-			names_cap = names_cap ? 2 * names_cap : 65536;
-		names = xrealloc(names, names_cap);
-	}
-	d = &dv[dn];
-	memset(d, 0, sizeof *d);
-	d->name_off = (uint32_t)names_len;
-	d->name_len = (uint32_t)n;
-	memcpy(names + names_len, s, n);
-	names[names_len + n] = '\0';
-	names_len += n + 1;
-	d->first = TM_NONE;
-	d->last = TM_NONE;
-	if (suffix_in(known, s, n))
-		d->flags |= D_KNOWN;
-	if (suffix_in(watch, s, n))
-		d->flags |= D_WATCH;
-	if (isreg)
-		d->flags |= D_REG;
-	dix[i] = (uint64_t)h32 << 32 | (uint32_t)(dn + 1);
-	dn++;
-	if (dn * 4 > (dix_mask + 1) * 3) {
-		/* grow the index: re-place every slot by its stored hash */
-		size_t nm = 2 * (dix_mask + 1) - 1, j;
-		uint64_t *nx = xcalloc(nm + 1, sizeof *nx);
-
-		for (j = 0; j <= dix_mask; j++) {
-			size_t k;
-
-			if (dix[j] == 0)
-				continue;
-			for (k = (dix[j] >> 32) & nm; nx[k]; k = (k + 1) & nm)
-				;
-			nx[k] = dix[j];
-		}
-		free(dix);
-		dix = nx;
-		dix_mask = nm;
-	}
-	return d;
-}
-
-/* dom_find: the entry of name s[0..n), or NULL. */
-static struct dom *
-dom_find(const char *s, size_t n)
-{
-	uint32_t h32 = (uint32_t)(hash_bytes(s, n) >> 32);
-	size_t i = h32 & dix_mask;
-
-	for (; dix[i] != 0; i = (i + 1) & dix_mask) {
-		struct dom *d = &dv[(uint32_t)dix[i] - 1];
-
-		if ((uint32_t)(dix[i] >> 32) == h32 && d->name_len == n &&
-		    memcmp(names + d->name_off, s, n) == 0)
-			return d;
-	}
-	return NULL;
-}
-
-/* tail_is: name is the tail of raw host s[0..n) (ignoring ASCII case, a
- * port and trailing dots), starting at a label boundary. */
-static int
-tail_is(const char *s, size_t n, const char *name, size_t nn)
-{
-	size_t i;
-
-	while (n > 0 && (s[n - 1] == '.' || (s[n - 1] >= '0' &&
-	    s[n - 1] <= '9' && memchr(s, ':', n) != NULL &&
-	    memchr(s, ':', n) == memrchr(s, ':', n))))
-		n--;
-	if (n > 0 && s[n - 1] == ':')
-		n--;
-	if (nn > n || (nn < n && s[n - nn - 1] != '.'))
-		return 0;
-	s += n - nn;
-	for (i = 0; i < nn; i++) {
-		char c = s[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c += 32;
-		if (c != name[i])
-			return 0;
-	}
-	return 1;
-}
-
-/* dom_of_host: the entry for raw host text, through the cache. */
-static struct dom *
-dom_of_host(const char *s, size_t n, uint64_t h)
-{
-	static char *buf;
-	static size_t cap;
-	struct cslot *slot;
-	struct dom *d;
-	size_t len;
-	int isreg;
-
-	slot = &cache[h >> (64 - CACHE_BITS)];
-	if (slot->hash == h) {
-		d = &dv[slot->idx];
-		if (tail_is(s, n, names + d->name_off, d->name_len))
-			return d;
-	}
-	len = name_of(s, n, &buf, &cap, &isreg);
-	if (len == 0)
-		return NULL;
-	d = dom_get(buf, len, isreg);
-	if (d == NULL)
-		return NULL;
-	slot->hash = h;
-	slot->idx = (uint32_t)(d - dv);
-	return d;
-}
+static unsigned long long over_keys;
 
 static void
 span_time(int64_t t, int64_t *first, int64_t *last)
@@ -918,6 +360,7 @@ read_partials(struct rec_reader *r)
 		span_time(span_ts(v, vn), &d->first, &d->last);
 		v = rec_get(r, c_set, &vn);
 		if (vn > HLL_TAGLEN && memcmp(v, HLL_TAG, HLL_TAGLEN) == 0) {
+			uint8_t reg[HLL_M];
 			uint32_t i;
 
 			if (vn != HLL_TAGLEN + 2 * HLL_M) {
@@ -925,8 +368,6 @@ read_partials(struct rec_reader *r)
 				    rec_line(r));
 				return -1;
 			}
-			if (d->set_cap != SET_HLL)
-				to_sketch(d);
 			for (i = 0; i < HLL_M; i++) {
 				int hi = hexv(v[HLL_TAGLEN + 2 * i]);
 				int lo = hexv(v[HLL_TAGLEN + 1 + 2 * i]);
@@ -936,9 +377,9 @@ read_partials(struct rec_reader *r)
 					    rec_file(r), rec_line(r));
 					return -1;
 				}
-				if (d->set.hll[i] < hi * 16 + lo)
-					d->set.hll[i] = (uint8_t)(hi * 16 + lo);
+				reg[i] = (uint8_t)(hi * 16 + lo);
 			}
+			set_merge_sketch(d, reg);
 			continue;
 		}
 		while (vn > 0) {
@@ -954,23 +395,6 @@ read_partials(struct rec_reader *r)
 		}
 	}
 	return rc;
-}
-
-static const char *
-dom_name(const struct dom *d, size_t *n)
-{
-	*n = d->name_len;
-	return names + d->name_off;
-}
-
-static int
-cmp_name(const struct dom *a, const struct dom *b)
-{
-	size_t an, bn;
-	const char *as = dom_name(a, &an), *bs = dom_name(b, &bn);
-	int c = memcmp(as, bs, an < bn ? an : bn);
-
-	return c ? c : (an > bn) - (an < bn);
 }
 
 #define CMP_DESC(x, y) do { if ((x) != (y)) return (x) < (y) ? 1 : -1; } \
@@ -1008,26 +432,6 @@ cmp_rare(const void *pa, const void *pb)
 	CMP_ASC(a->nclients, b->nclients);
 	CMP_ASC(a->bytes, b->bytes);
 	return cmp_name(a, b);
-}
-
-/* finish_counts: every sketch's estimate into nclients, once reading is
- * over (dom_clients then answers from it). */
-static void
-finish_counts(void)
-{
-	size_t i;
-
-	for (i = 0; i < dn; i++)
-		if (dv[i].set_cap == SET_HLL) {
-			uint64_t e = hll_count(dv[i].set.hll);
-
-			/* a sketch holds more than the exact set could */
-			if (e <= EXACT_MAX)
-				e = EXACT_MAX + 1;
-			dv[i].nclients = e > UINT32_MAX ? UINT32_MAX :
-			    (uint32_t)e;
-		}
-	counts_final = 1;
 }
 
 static int
@@ -1367,29 +771,11 @@ load_watch(char *path)
 static void
 free_all(void)
 {
-	size_t i;
-
-	for (i = 0; i < dn; i++)
-		if (dv[i].set_cap == SET_HLL)
-			free(dv[i].set.hll);
-		else if (dv[i].set_cap)
-			free(dv[i].set.ids);
-	free(dv);
-	free(names);
-	free(dix);
-	free(cache);
-	map_free(clients);
-	if (known)
-		map_free(known);
-	if (watch)
-		map_free(watch);
+	sets_free();
+	names_free();
 	if (pairs)
 		map_free(pairs);
-	free(cl);
 	strv_free(kinds);
-	psl_free(psl);
-	if (psl_anc)
-		map_free(psl_anc);
 }
 
 /*
@@ -1526,9 +912,7 @@ main(int argc, char *argv[])
 		known = load_known(known_path);
 	if (watch_path)
 		watch = load_watch(watch_path);
-	dix_mask = 1023;
-	dix = xcalloc(dix_mask + 1, sizeof *dix);
-	cache = xcalloc((size_t)1 << CACHE_BITS, sizeof *cache);
+	names_init();
 	clients = map_new(sizeof(uint32_t));
 	if (mode == MODE_USERS)
 		pairs = map_new(sizeof(struct pairval));
