@@ -437,10 +437,10 @@ print_stats(unsigned long copies_dropped, unsigned want)
 	    "not_file=%llu bookkeeping=%llu no_user=%llu no_time=%llu bad_time=%llu "
 	    "outside_period=%llu computer_accounts=%llu "
 	    "listed_accounts=%llu over_user_cap=%llu over_file_cap=%llu "
-	    "users=%zu files=%zu copy_window_dropped=%lu\n",
+	    "users=%zu files=%zu pairs=%zu copy_window_dropped=%lu\n",
 	    st.records, st.used, st.notfile, st.notes, st.nouser, st.notime,
 	    st.badtime, st.period, st.computer, st.listed, st.usercap,
-	    st.filecap, nuser, nfile, copies_dropped);
+	    st.filecap, nuser, nfile, rk_pairs(tally), copies_dropped);
 	for (int i = 0; i < R_N; i++)
 		if (want & 1u << i)
 			fprintf(stderr, "filerank: stats: report=%s "

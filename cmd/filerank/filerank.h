@@ -99,6 +99,9 @@ void rk_done(void);
 /* rk_capped: report r lost pairs to the cap. */
 int rk_capped(const struct rk_set *set, int r);
 
+/* rk_pairs: distinct user-file pairs held. */
+size_t rk_pairs(const struct rk_set *set);
+
 /* rk_events: events counted in report r. */
 uint64_t rk_events(const struct rk_set *set, int r);
 

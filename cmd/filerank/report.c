@@ -68,6 +68,12 @@ rk_capped(const struct rk_set *set, int r)
 	return set->r[r].capped;
 }
 
+size_t
+rk_pairs(const struct rk_set *set)
+{
+	return map_count(set->pairs);
+}
+
 uint64_t
 rk_events(const struct rk_set *set, int r)
 {
