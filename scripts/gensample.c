@@ -321,8 +321,20 @@ bucket_flush(struct gen *g, int idx)
 		qsort(b->v, b->n, sizeof *b->v, line_cmp);
 	for (i = 0; i < b->n; i++) {
 		FILE *fp = g->out[b->v[i].file];
+		const char *p = b->text + b->v[i].off, *id;
+		size_t len = b->v[i].len;
 
-		fwrite(b->text + b->v[i].off, 1, b->v[i].len, fp);
+		/* the Security log numbers its events in the order written,
+		 * so the number goes in only now, in time order */
+		if (b->v[i].file == F_WIN &&
+		    (id = memmem(p, len, "<EventRecordID>", 15)) != NULL) {
+			id += 15;
+			fwrite(p, 1, (size_t)(id - p), fp);
+			fprintf(fp, "%lu", ++g->eventrec);
+			len -= (size_t)(id - p);
+			p = id;
+		}
+		fwrite(p, 1, len, fp);
 		putc('\n', fp);
 		g->lines[b->v[i].file]++;
 	}
@@ -795,11 +807,11 @@ win_event(struct gen *g, int64_t ts, int id, const struct user *u,
 	    "3e3b0328c30d}'/><EventID>%d</EventID><Version>%d</Version>"
 	    "<Level>0</Level><Task>%d</Task><Opcode>0</Opcode><Keywords>"
 	    "0x8020000000000000</Keywords><TimeCreated SystemTime='%s'/>"
-	    "<EventRecordID>%lu</EventRecordID><Correlation/><Execution "
+	    "<EventRecordID></EventRecordID><Correlation/><Execution "
 	    "ProcessID='4' ThreadID='%u'/><Channel>Security</Channel>"
 	    "<Computer>FS1.corp.example</Computer><Security/></System>",
 	    id, id == 4663 ? 1 : 0, id == 5145 ? 12811 : 12800,
-	    ts_iso(ts, 4, "Z"), ++g->eventrec, 5000 + rnd(&g->r, 3000));
+	    ts_iso(ts, 4, "Z"), 5000 + rnd(&g->r, 3000));
 	if (id == 5145)
 		emit(g, F_WIN, ts, "%s<EventData><Data Name='SubjectUserSid'>"
 		    "S-1-5-21-3623811015-3361044348-30300820-%d</Data><Data "

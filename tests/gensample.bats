@@ -126,6 +126,10 @@ teardown() {
 	cut -d' ' -f1 "$OUT/d/squid/access.log" | sort -c -n
 	grep -o '"timestamp":"[^"]*"' "$OUT/d/eve.json" | sort -c
 	grep -o "SystemTime='[^']*'" "$OUT/d/fileserver-security.xml" | sort -c
+	# the Security log numbers its events 1, 2, 3 ... in that order
+	run sh -c "grep -o '<EventRecordID>[0-9]*<' '$OUT/d/fileserver-security.xml' |
+	    tr -dc '0-9\n' | awk '\$0 != NR' | wc -l"
+	assert_output 0
 	# syslog stamps: "Nov 20 09:01:02" sorts as text within one month
 	for f in fw.log asa.log maillog; do
 		cut -c1-15 "$OUT/d/$f" | sort -c
