@@ -218,6 +218,11 @@ alice,D:\\Shares\\Backup\\plan & budget.xlsx,write'
 	[ "$(stat_of auditd)" = "auditd lines=23 records=6 skipped=18 rejected=1" ]
 }
 
+@test "lognorm-sensors: auditd: the kernel's numbered form in kern.log" {
+	norm audit-kern -y 2026 audit-kern.log
+	[ "$(stat_of auditd)" = "auditd lines=3 records=1 skipped=2 rejected=0" ]
+}
+
 @test "lognorm-sensors: auditd: a record without its audit() stamp is rejected" {
 	norm audit audit.log
 	[ "$(rejected_lines)" = "21" ]

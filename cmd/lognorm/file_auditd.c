@@ -617,19 +617,46 @@ struct aud_line {
 	int64_t		 ts;
 };
 
-/* aud_head: "[node=X ]type=T msg=audit(S.MS:N): body"; 1, 0 (not audit)
- * or -1 (an audit line without a usable audit(...) stamp). */
+/* The kernel's own log (dmesg, kern.log, journald) numbers the types:
+ * "audit: type=1300 audit(...)". */
+static const struct {
+	int		 nr;
+	const char	*name;
+} aud_types[] = {
+	{ 1006, "LOGIN" }, { 1100, "USER_AUTH" }, { 1101, "USER_ACCT" },
+	{ 1103, "CRED_ACQ" }, { 1104, "CRED_DISP" }, { 1105, "USER_START" },
+	{ 1106, "USER_END" }, { 1112, "USER_LOGIN" }, { 1113, "USER_LOGOUT" },
+	{ 1123, "USER_CMD" }, { 1300, "SYSCALL" }, { 1302, "PATH" },
+	{ 1305, "CONFIG_CHANGE" }, { 1306, "SOCKADDR" }, { 1307, "CWD" },
+	{ 1309, "EXECVE" }, { 1320, "EOE" }, { 1325, "NETFILTER_CFG" },
+	{ 1326, "SECCOMP" }, { 1327, "PROCTITLE" }, { 1400, "AVC" },
+	{ 1701, "ANOM_ABEND" },
+};
+
+/* aud_head: "[node=X ]type=T msg=audit(S.MS:N): body", or the kernel's
+ * "[audit: ]type=NNNN audit(S.MS:N): body"; 1, 0 (not audit) or -1 (an
+ * audit line without a usable audit(...) stamp). */
 static int
 aud_head(const char *s, size_t n, struct aud_line *l)
 {
 	size_t i = 0, j;
 	const char *p;
-	long long sec = 0, ser = 0;
+	long long sec = 0, ser = 0, nr;
 	int ms = 0, k;
 
 	memset(l, 0, sizeof(*l));
 	while (i < n && s[i] == ' ')
 		i++;
+	/* dmesg's "[ 1234.567890] " uptime stamp */
+	if (i < n && s[i] == '[') {
+		for (j = i + 1; j < n && ((s[j] >= '0' && s[j] <= '9') ||
+		    s[j] == '.' || s[j] == ' '); j++)
+			;
+		if (j < n && s[j] == ']' && j + 1 < n && s[j + 1] == ' ')
+			i = j + 2;
+	}
+	if (n - i > 7 && memcmp(s + i, "audit: ", 7) == 0)
+		i += 7;
 	if (n - i > 5 && memcmp(s + i, "node=", 5) == 0) {
 		for (j = i + 5; j < n && s[j] != ' '; j++)
 			;
@@ -643,6 +670,15 @@ aud_head(const char *s, size_t n, struct aud_line *l)
 		;
 	l->type.p = s + i + 5;
 	l->type.n = j - i - 5;
+	if (parse_num_span(l->type.p, l->type.n, 1000, 9999, &nr) == 0) {
+		for (k = 0; k < (int)(sizeof(aud_types) / sizeof(aud_types[0]));
+		    k++)
+			if (aud_types[k].nr == nr) {
+				l->type.p = aud_types[k].name;
+				l->type.n = strlen(aud_types[k].name);
+				break;
+			}
+	}
 	if (l->type.n == 0)
 		return 0;
 	p = memmem_lit(s + j, n - j, "audit(");
