@@ -218,6 +218,10 @@ alice,D:\\Shares\\Backup\\plan & budget.xlsx,write'
 	[ "$(stat_of auditd)" = "auditd lines=23 records=6 skipped=18 rejected=1" ]
 }
 
+@test "lognorm-sensors: auditd: the same serial from two nodes is two events" {
+	norm audit-nodes audit-nodes.log
+}
+
 @test "lognorm-sensors: auditd: the kernel's numbered form in kern.log" {
 	norm audit-kern -y 2026 audit-kern.log
 	[ "$(stat_of auditd)" = "auditd lines=3 records=1 skipped=2 rejected=0" ]

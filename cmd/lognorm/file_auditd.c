@@ -752,6 +752,15 @@ standalone(struct span t)
 	    span_starts(t, "SELINUX_ERR");
 }
 
+static int
+same_node(const struct aud_ev *a, struct span node)
+{
+	if (node.n == 0)
+		return 1;
+	return a->node != NULL && strlen(a->node) == node.n &&
+	    memcmp(a->node, node.p, node.n) == 0;
+}
+
 int
 file_auditd_parse(struct ln_file *f, const struct syslog_env *env,
     const char *msg, size_t n, struct ev *e, const char **why)
@@ -770,8 +779,10 @@ file_auditd_parse(struct ln_file *f, const struct syslog_env *env,
 	}
 	if (st == NULL)
 		st = f->state[SLOT_AUDITD] = xcalloc(1, sizeof(*st));
+	/* Serials are per host: an aggregated log needs node and serial. */
 	for (i = st->n - 1; i >= 0; i--)
-		if (st->ev[i]->serial == l.serial && !st->ev[i]->complete) {
+		if (st->ev[i]->serial == l.serial && !st->ev[i]->complete &&
+		    same_node(st->ev[i], l.node)) {
 			a = st->ev[i];
 			break;
 		}
