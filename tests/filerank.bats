@@ -368,6 +368,26 @@ RANK_HEADER='rank,user,count,files,first,last,top_files'
 	[[ "$stderr" == *"raise -m/--max-keys"* ]]
 }
 
+@test "filerank: --max-keys caps user-file pairs and says the counts are lower bounds" {
+	run --separate-stderr bash -c '{ echo ts,user,file,op
+	    for u in 1 2 3 4 5; do for f in 1 2 3 4 5; do
+		echo "2026-11-05T01:00:00.000Z,u$u,/p/$f,delete"
+	    done; done; } | filerank -m 16 -s -r deleters'
+	assert_success
+	# every event still counts; only 16 of the 25 pairs are kept
+	[ "$(awk -F, 'NR > 1 { s += $3 } END { print s }' <<< "$output")" -eq 25 ]
+	[ "$(awk -F, 'NR > 1 { s += $4 } END { print s }' <<< "$output")" -eq 16 ]
+	[[ "$stderr" == *"deleters: more than 16 user-file pairs: files and top_files are lower bounds"* ]]
+	[[ "$stderr" == *"pairs=16 "* ]]
+}
+
+@test "filerank: a --users file without a dept column is an error (2)" {
+	printf 'user,team\nalice,x\n' > "$BATS_TEST_TMPDIR/u.csv"
+	run filerank -D "$BATS_TEST_TMPDIR/u.csv" -r deleters "$F/ops.csv"
+	assert_failure 2
+	assert_output --partial "missing column 'dept'"
+}
+
 @test "filerank: --stats prints counts on stderr" {
 	run --separate-stderr filerank -s -r deleters "$F/ops.csv"
 	assert_success
