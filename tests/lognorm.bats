@@ -242,3 +242,36 @@ D="$FIX/lognorm/driver"
 	run lognorm -u -y 2026 "$D/syslog.log"
 	assert_output "$(cat "$D/syslog.csv")"
 }
+
+@test "lognorm: inputs a fuzzer once crashed on are taken calmly" {
+	# found by lognorm-auto (a Zeek JSON probe read past a short line)
+	printf '\t{\t\t\t{\t\t\r\n' > "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr lognorm -s "$BATS_TEST_TMPDIR/in"
+	assert_success
+	[[ "$stderr" == *"stats: total lines=1 "* ]]
+}
+
+@test "lognorm: mangled copies of every fixture line never break it" {
+	# Each fixture line cut at every 7th byte, and with bytes replaced by
+	# NUL-free control and high bytes: every line must be accounted for.
+	find "$FIX/lognorm" -name '*.log' -exec cat {} + > "$BATS_TEST_TMPDIR/lines"
+	awk 'BEGIN { srand(1) }
+	    { for (c = 7; c < length($0); c += 7) print substr($0, 1, c)
+	      s = ""
+	      for (i = 1; i <= length($0); i++) {
+		ch = substr($0, i, 1)
+		r = rand()
+		if (r < 0.05) ch = sprintf("%c", 1 + int(rand() * 31))
+		else if (r < 0.10) ch = sprintf("%c", 128 + int(rand() * 127))
+		else if (r < 0.12) ch = "\\"
+		s = s ch
+	      }
+	      print s }' "$BATS_TEST_TMPDIR/lines" > "$BATS_TEST_TMPDIR/in"
+	total=$(wc -l < "$BATS_TEST_TMPDIR/in")
+	run --separate-stderr lognorm -y 2026 -s -R "$BATS_TEST_TMPDIR/in"
+	assert_success
+	[[ "$stderr" == *"stats: total lines=$total "* ]]
+	# one record per output line: no raw control byte reached the output
+	run bash -c 'LC_ALL=C grep -c "[[:cntrl:]]" "$0" || true' <(printf '%s\n' "$output")
+	assert_output 0
+}
