@@ -136,20 +136,6 @@ cur_lit(struct cur *c, const char *lit)
 	return 1;
 }
 
-/* cur_upto: the bytes before the next ch (consumed with ch); 0 if none. */
-static inline int
-cur_upto(struct cur *c, char ch, struct span *out)
-{
-	const char *q = memchr(c->p, ch, cur_left(c));
-
-	if (q == NULL)
-		return 0;
-	out->p = c->p;
-	out->n = (size_t)(q - c->p);
-	c->p = q + 1;
-	return 1;
-}
-
 static inline struct span
 sp(const char *p, size_t n)
 {
