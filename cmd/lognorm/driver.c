@@ -278,10 +278,8 @@ emit(struct ln_driver *d, const struct syslog_env *env, const char *line,
 		ev->ts = env->ts;
 	if (ev->f[RC_SENSOR].n == 0 && env != NULL)
 		ev->f[RC_SENSOR] = env->host;
-	len = 32 + RC_NCORE * 3 + (d->raw ? 4 * n + 4 : 0);
-	for (i = 1; i < RC_NCORE; i++)
-		len += 4 * ev->f[i].n + IP_STRLEN;
-	oreserve(d, len);
+	/* room for the stamp and every comma; each field reserves its own */
+	oreserve(d, 32 + RC_NCORE + 1);
 	if (ev->ts != TM_NONE) {
 		ts_text(ev->ts, tbuf);
 		OPUT(d, tbuf, 24);
@@ -293,6 +291,8 @@ emit(struct ln_driver *d, const struct syslog_env *env, const char *line,
 		d->obuf[d->olen++] = ',';
 		if (fn == 0)
 			continue;
+		if (d->ocap - d->olen < 4 * fn + IP_STRLEN + RC_NCORE + 2)
+			oreserve(d, 4 * fn + IP_STRLEN + RC_NCORE + 2);
 		if (i == RC_SRC || i == RC_DST) {
 			if (canon4(s, fn))
 				OPUT(d, s, fn);
@@ -303,6 +303,7 @@ emit(struct ln_driver *d, const struct syslog_env *env, const char *line,
 		field(d, s, fn);
 	}
 	if (d->raw) {
+		oreserve(d, 4 * n + 8);
 		d->obuf[d->olen++] = ',';
 		if (n > 0)
 			field(d, line, n);

@@ -48,6 +48,26 @@ find_eq(const char *p, const char *end)
 	return NULL;
 }
 
+/* find_sp: the next space in [p, end), or end; as find_eq. */
+static inline const char *
+find_sp(const char *p, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101ULL, sps = ones * ' ';
+	uint64_t w, x;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		x = w ^ sps;
+		x = (x - ones) & ~x & (ones << 7);
+		if (x != 0)
+			return p + (__builtin_ctzll(x) >> 3);
+		p += 8;
+	}
+	while (p < end && *p != ' ')
+		p++;
+	return p;
+}
+
 /* key_len: the key before the '=' at q has n letters: a space (or the
  * start of the fields) precedes them. */
 static inline int
@@ -238,8 +258,7 @@ fw_netfilter(struct ln_file *f, const struct syslog_env *env,
 				have_in = 1;
 			continue;
 		}
-		while (p < end && *p != ' ')
-			p++;
+		p = find_sp(p, end);
 #define VAL v, (size_t)(p - v)
 		switch (kl) {
 		case 3:
