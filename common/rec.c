@@ -238,6 +238,8 @@ struct rec_reader {
 	int		 nf;		/* fields seen in the record */
 	int		 toomany;
 	unsigned long	 line;		/* first line of the record */
+	const char	*raw;		/* the line, when it is the record's */
+	size_t		 rawlen;	/* exact CSV (fast path), else NULL */
 
 	struct csv_parser csv;
 	int		 csv_done;	/* libcsv ended a record */
@@ -368,6 +370,8 @@ split_fast(struct rec_reader *r, const char *p, size_t n)
 	r->flen = n + 1;
 	r->nf = nf + 1;
 	r->toomany = r->nf > r->ncols;
+	r->raw = p;
+	r->rawlen = n;
 	return 0;
 }
 
@@ -405,10 +409,12 @@ read_record(struct rec_reader *r, const char **why)
 	r->nf = 0;
 	r->toomany = 0;
 	r->flen = 0;
+	r->raw = NULL;
 	if (r->ncols > 0 && split_fast(r, p, n) == 0)
 		goto check;
 	r->nf = 0;
 	r->flen = 0;
+	r->raw = NULL;
 	csv_init(&r->csv, 0);
 	r->csv_done = 0;
 	for (;;) {
@@ -706,6 +712,11 @@ struct rec_writer {
 	char		*scratch;
 	size_t		 slen, scap;
 	unsigned long long written;
+	/* After rec_set_from on a record read by the fast path, the first
+	 * pass_n fields are that line as it was: written as one span. */
+	const char	*pass;
+	size_t		 passlen;
+	int		 pass_n;
 };
 
 struct rec_writer *
@@ -856,6 +867,8 @@ rec_set(struct rec_writer *w, int i, const char *s, size_t n)
 {
 	if (i < 0 || i >= w->ncols)
 		return;
+	if (i < w->pass_n)
+		w->pass = NULL;	/* a passed-through field changed */
 	w->fp[i] = s;
 	w->fn[i] = n;
 }
@@ -870,6 +883,8 @@ rec_set_str(struct rec_writer *w, int i, const char *s)
 static void
 set_scratch(struct rec_writer *w, int i, size_t off)
 {
+	if (i < w->pass_n)
+		w->pass = NULL;
 	w->fp[i] = NULL;
 	w->foff[i] = off;
 	w->fn[i] = w->slen - off;
@@ -913,12 +928,26 @@ rec_set_from(struct rec_writer *w, const struct rec_reader *r)
 {
 	for (int i = 0; i < r->ncols && i < w->ncols; i++)
 		rec_set(w, i, r->fbuf + r->off[i], r->len[i]);
+	if (r->raw != NULL && r->ncols <= w->ncols) {
+		w->pass = r->raw;
+		w->passlen = r->rawlen;
+		w->pass_n = r->ncols;
+	}
 }
 
 void
 rec_emit(struct rec_writer *w)
 {
-	for (int i = 0; i < w->ncols; i++) {
+	int i = 0;
+
+	if (w->pass != NULL) {
+		wput(w, w->pass, w->passlen);
+		for (; i < w->pass_n; i++)
+			w->fn[i] = 0;
+	}
+	w->pass = NULL;
+	w->pass_n = 0;
+	for (; i < w->ncols; i++) {
 		if (i > 0)
 			wput(w, ",", 1);
 		if (w->fn[i] > 0)
