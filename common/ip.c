@@ -111,16 +111,23 @@ abs_plen(const struct ip_addr *a, int plen)
 	return ip_is4(a) ? plen + 96 : plen;
 }
 
+/* mask_abs: keep the first bits of the 128, two words at a time. */
 static void
 mask_abs(struct ip_addr *a, int bits)
 {
-	for (int i = 0; i < 16; i++) {
-		int keep = bits - i * 8;
+	uint64_t w[2], m[2];
 
-		if (keep >= 8)
-			continue;
-		a->b[i] &= keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
+	for (int i = 0; i < 2; i++) {
+		int k = bits - 64 * i;
+
+		m[i] = k >= 64 ? ~0ULL : k <= 0 ? 0 : ~0ULL << (64 - k);
+		/* The address is in network order: mask in the same. */
+		m[i] = __builtin_bswap64(m[i]);
 	}
+	memcpy(w, a->b, 16);
+	w[0] &= m[0];
+	w[1] &= m[1];
+	memcpy(a->b, w, 16);
 }
 
 void
@@ -184,12 +191,36 @@ ip_is_private(const struct ip_addr *a)
 
 /* ---- prefix sets: one exact-match table per prefix length ---- */
 
+/*
+ * Logs name the same few addresses over and over, so each set keeps a
+ * direct-mapped cache of recent answers in front of the tables.
+ */
+#define CACHE_SLOTS 4096
+
+struct cache_slot {
+	struct ip_addr	 addr;
+	void		*val;
+	int		 used;
+};
+
 struct ip_set {
 	struct map	*bylen[129];	/* absolute prefix length */
 	int		 lens[129];	/* distinct lengths, longest first */
 	int		 nlens;
 	size_t		 count;
+	struct cache_slot *cache;	/* CACHE_SLOTS, or NULL until used */
 };
+
+static size_t
+cache_index(const struct ip_addr *a)
+{
+	uint64_t x, y;
+
+	memcpy(&x, a->b, 8);
+	memcpy(&y, a->b + 8, 8);
+	x ^= y * 0x9e3779b97f4a7c15ULL;
+	return (size_t)((x * 0xff51afd7ed558ccdULL) >> 52) & (CACHE_SLOTS - 1);
+}
 
 struct ip_set *
 ip_set_new(void)
@@ -204,6 +235,7 @@ ip_set_free(struct ip_set *s)
 		return;
 	for (int i = 0; i <= 128; i++)
 		map_free(s->bylen[i]);
+	free(s->cache);
 	free(s);
 }
 
@@ -224,6 +256,8 @@ ip_set_add(struct ip_set *s, const struct ip_net *net, void *val)
 	}
 	slot = map_put(s->bylen[len], net->addr.b, 16, &isnew);
 	old = isnew ? NULL : *slot;
+	if (s->cache != NULL)
+		memset(s->cache, 0, CACHE_SLOTS * sizeof *s->cache);
 	*slot = val;
 	if (isnew)
 		s->count++;
@@ -231,18 +265,35 @@ ip_set_add(struct ip_set *s, const struct ip_net *net, void *val)
 }
 
 void *
-ip_set_lookup(const struct ip_set *s, const struct ip_addr *a)
+ip_set_lookup(const struct ip_set *cs, const struct ip_addr *a)
 {
+	/* The cache changes, the answers do not: const to the caller. */
+	struct ip_set *s = (struct ip_set *)cs;
+	struct cache_slot *c;
+	void *val = NULL;
+
+	if (s->nlens == 0)
+		return NULL;
+	if (s->cache == NULL)
+		s->cache = xcalloc(CACHE_SLOTS, sizeof *s->cache);
+	c = &s->cache[cache_index(a)];
+	if (c->used && memcmp(&c->addr, a, sizeof *a) == 0)
+		return c->val;
 	for (int i = 0; i < s->nlens; i++) {
 		struct ip_addr m = *a;
 		void **slot;
 
 		mask_abs(&m, s->lens[i]);
 		slot = map_get(s->bylen[s->lens[i]], m.b, 16);
-		if (slot != NULL)
-			return *slot;
+		if (slot != NULL) {
+			val = *slot;
+			break;
+		}
 	}
-	return NULL;
+	c->addr = *a;
+	c->val = val;
+	c->used = 1;
+	return val;
 }
 
 size_t

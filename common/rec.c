@@ -717,7 +717,24 @@ struct rec_writer {
 	const char	*pass;
 	size_t		 passlen;
 	int		 pass_n;
+	const struct rec_reader *from;	/* fields not yet set, see pass */
 };
+
+/* unpass: a passed-through field is about to change: set every field of
+ * the record from the reader after all, and write them one by one. */
+static void
+unpass(struct rec_writer *w)
+{
+	const struct rec_reader *r = w->from;
+
+	w->pass = NULL;
+	w->from = NULL;
+	for (int i = 0; i < w->pass_n; i++) {
+		w->fp[i] = r->fbuf + r->off[i];
+		w->fn[i] = r->len[i];
+	}
+	w->pass_n = 0;
+}
 
 struct rec_writer *
 rec_wopen(int line_buffered)
@@ -868,7 +885,7 @@ rec_set(struct rec_writer *w, int i, const char *s, size_t n)
 	if (i < 0 || i >= w->ncols)
 		return;
 	if (i < w->pass_n)
-		w->pass = NULL;	/* a passed-through field changed */
+		unpass(w);	/* a passed-through field changes */
 	w->fp[i] = s;
 	w->fn[i] = n;
 }
@@ -884,7 +901,7 @@ static void
 set_scratch(struct rec_writer *w, int i, size_t off)
 {
 	if (i < w->pass_n)
-		w->pass = NULL;
+		unpass(w);
 	w->fp[i] = NULL;
 	w->foff[i] = off;
 	w->fn[i] = w->slen - off;
@@ -926,13 +943,16 @@ rec_set_num(struct rec_writer *w, int i, long long v)
 void
 rec_set_from(struct rec_writer *w, const struct rec_reader *r)
 {
-	for (int i = 0; i < r->ncols && i < w->ncols; i++)
-		rec_set(w, i, r->fbuf + r->off[i], r->len[i]);
 	if (r->raw != NULL && r->ncols <= w->ncols) {
+		/* The line itself will do, unless a field changes. */
 		w->pass = r->raw;
 		w->passlen = r->rawlen;
 		w->pass_n = r->ncols;
+		w->from = r;
+		return;
 	}
+	for (int i = 0; i < r->ncols && i < w->ncols; i++)
+		rec_set(w, i, r->fbuf + r->off[i], r->len[i]);
 }
 
 void
@@ -942,10 +962,10 @@ rec_emit(struct rec_writer *w)
 
 	if (w->pass != NULL) {
 		wput(w, w->pass, w->passlen);
-		for (; i < w->pass_n; i++)
-			w->fn[i] = 0;
+		i = w->pass_n;
 	}
 	w->pass = NULL;
+	w->from = NULL;
 	w->pass_n = 0;
 	for (; i < w->ncols; i++) {
 		if (i > 0)
