@@ -20,6 +20,8 @@
 #include "tm.h"
 #include "util.h"
 
+static void fclass_init(void);
+
 static const struct ln_format *const families[] = {
 	fw_formats, web_formats, dns_formats, mail_formats, auth_formats,
 	ids_formats, file_formats,
@@ -46,6 +48,7 @@ ln_init(struct ln_driver *d)
 	d->forced = -1;
 	d->st = xcalloc((size_t)n + 1, sizeof *d->st);
 	ev_reset(&d->ev);
+	fclass_init();
 }
 
 void
@@ -131,18 +134,33 @@ oreserve(struct ln_driver *d, size_t n)
  * caller reserved: 4n + 3 bytes cover the worst case (every byte escaped
  * as \xHH, or every byte a doubled quote, plus the two quotes).
  */
+/* byte classes for field(): 0 plain, 1 needs quoting, 2 needs escaping
+ * (control bytes, DEL, backslash, and bytes of UTF-8 to be checked) */
+static unsigned char fclass[256];
+
+static void
+fclass_init(void)
+{
+	int c;
+
+	for (c = 0; c < 256; c++)
+		fclass[c] = (c < 0x20 || c >= 0x7f || c == '\\') ? 2 :
+		    (c == ',' || c == '"') ? 1 : 0;
+}
+
 static void
 field(struct ln_driver *d, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	int quote = 0;
+	int quote = 0, k;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (p[i] < 0x20 || p[i] >= 0x7f || p[i] == '\\')
+		if ((k = fclass[p[i]]) == 0)
+			continue;
+		if (k == 2)
 			break;
-		if (p[i] == ',' || p[i] == '"')
-			quote = 1;
+		quote = 1;
 	}
 	if (i < n) {
 		d->elen = 0;
