@@ -84,7 +84,7 @@ fw_case() {
 	{ cat "$F/asa.csv"; tail -n +2 "$F/netfilter.csv"; tail -n +2 "$F/srx.csv"
 	  tail -n +2 "$F/pf.csv"; } > "$BATS_TEST_TMPDIR/want"
 	assert_output "$(cat "$BATS_TEST_TMPDIR/want")"
-	[[ "$stderr" == *"stats: asa lines=9 records=9 "* ]]
+	[[ "$stderr" == *"stats: asa lines=10 records=10 "* ]]
 	[[ "$stderr" == *"stats: netfilter lines=5 records=5 "* ]]
 	[[ "$stderr" == *"stats: srx lines=2 records=2 "* ]]
 	[[ "$stderr" == *"stats: pf lines=2 records=2 "* ]]

@@ -13,8 +13,8 @@ const struct ln_format fw_formats[] = {
 	{ "netfilter", "Linux netfilter/iptables/nftables LOG lines (also "
 	    "UFW, firewalld, Shorewall, Proxmox)", -1, 1, fw_netfilter,
 	    NULL, NULL },
-	{ "asa", "Cisco ASA, PIX and FTD %ASA-n-NNNNNN messages", -1, 1,
-	    fw_asa, NULL, NULL },
+	{ "asa", "Cisco ASA, PIX and FTD %ASA-n-NNNNNN messages", 0, 1,
+	    fw_asa, NULL, fw_asa_fini },
 	{ "fortigate", "Fortinet FortiGate (and FortiMail, FortiDDoS) "
 	    "key=value logs", -1, 1, fw_fortinet, NULL, NULL },
 	{ "panos", "Palo Alto PAN-OS CSV logs (TRAFFIC, THREAT, others)", -1, 1,

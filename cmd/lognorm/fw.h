@@ -69,6 +69,7 @@ int fw_netfilter(struct ln_file *, const struct syslog_env *, const char *,
     size_t, struct ev *, const char **);
 int fw_asa(struct ln_file *, const struct syslog_env *, const char *,
     size_t, struct ev *, const char **);
+void fw_asa_fini(struct ln_file *);
 int fw_fortinet(struct ln_file *, const struct syslog_env *, const char *,
     size_t, struct ev *, const char **);
 int fw_panos(struct ln_file *, const struct syslog_env *, const char *,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ip.h"
+#include "map.h"
 #include "fw.h"
 
 /* tokfind: the token after the word w (" w " inside text), or empty. */
@@ -184,6 +185,55 @@ user(struct ev *ev, struct span t)
 	}
 }
 
+/*
+ * Connection direction, from Built to Teardown: the per-file state maps
+ * a connection id to 1 (outbound) or 2 (inbound).  Bounded: past a
+ * million open connections the table starts over (teardowns of the
+ * forgotten ones keep the written order).
+ */
+#define ASA_SLOT 0
+#define ASA_MAX_CONN (1u << 20)
+
+static void
+remember(struct ln_file *f, struct span id, int outbound)
+{
+	struct map *m = f->state[ASA_SLOT];
+	long long v;
+	unsigned char *dir;
+
+	if (!span_num(id, &v))
+		return;
+	if (m == NULL)
+		m = f->state[ASA_SLOT] = map_new(1);
+	if (map_count(m) >= ASA_MAX_CONN)
+		map_clear(m);
+	dir = map_put(m, id.p, id.n, NULL);
+	*dir = outbound ? 1 : 2;
+}
+
+/* recall: 1 outbound, 2 inbound, 0 unknown; forgets the connection. */
+static int
+recall(struct ln_file *f, struct span id)
+{
+	struct map *m = f->state[ASA_SLOT];
+	unsigned char *dir;
+	int r;
+
+	if (m == NULL || id.n == 0 ||
+	    (dir = map_get(m, id.p, id.n)) == NULL)
+		return 0;
+	r = *dir;
+	map_del(m, id.p, id.n);
+	return r;
+}
+
+void
+fw_asa_fini(struct ln_file *f)
+{
+	map_free(f->state[ASA_SLOT]);
+	f->state[ASA_SLOT] = NULL;
+}
+
 static int
 starts(struct span t, const char *w)
 {
@@ -197,7 +247,7 @@ fw_asa(struct ln_file *f, const struct syslog_env *env, const char *msg,
 	const char *p = msg, *end = msg + n, *vend, *idp;
 	struct span t, a, b, vendor, id;
 	long long num;
-	int level;
+	int level, out;
 
 	while (p < end && *p == ' ')
 		p++;
@@ -244,7 +294,9 @@ fw_asa(struct ln_file *f, const struct syslog_env *env, const char *msg,
 		proto_word(ev, t);
 		a = after(t, " for ");
 		b = after(t, " to ");
-		if (memmem_lit(t.p, t.n, "outbound") != NULL)
+		out = memmem_lit(t.p, t.n, "outbound") != NULL;
+		remember(f, after(t, " connection "), out);
+		if (out)
 			pair(ev, b, a);
 		else
 			pair(ev, a, b);
@@ -271,7 +323,12 @@ fw_asa(struct ln_file *f, const struct syslog_env *env, const char *msg,
 			b = after(t, "laddr ");
 		} else
 			b = after(t, " to ");
-		pair(ev, a, b);
+		/* the same order as the Built message: swap when that said
+		 * outbound, so src is the side that opened the connection */
+		if (recall(f, after(t, " connection ")) == 1)
+			pair(ev, b, a);
+		else
+			pair(ev, a, b);
 		hms(ev, after(t, " duration "));
 		b = after(t, " bytes ");
 		if (span_num(b, &num))
