@@ -103,3 +103,11 @@ fw_case() {
 	run cat "$BATS_TEST_TMPDIR/rej"
 	assert_output --partial "stdin:1: not a line of the chosen format"
 }
+
+@test "lognorm: a hostile 5 MB ASA token of colons stays linear" {
+	{ printf '%%ASA-4-106023: Deny tcp src '; head -c 5000000 /dev/zero | tr '\0' ':'
+	  printf ' dst x:192.0.2.4/5\n'; } > "$BATS_TEST_TMPDIR/in"
+	run timeout 60 lognorm "$BATS_TEST_TMPDIR/in"
+	assert_success
+	assert_line -n 1 --partial ",,fw,deny,tcp,,,192.0.2.4,5,"
+}

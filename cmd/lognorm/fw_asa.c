@@ -10,7 +10,8 @@
 #include "map.h"
 #include "fw.h"
 
-/* tokfind: the token after the word w (" w " inside text), or empty. */
+/* after: the token after the word w in t (w includes its spaces), or an
+ * empty span. */
 static struct span
 after(struct span t, const char *w)
 {
@@ -70,8 +71,11 @@ endpoint(struct span t, struct span *ip, struct span *port)
 		port->n = (size_t)(t.p + t.n - port->p);
 		t.n = (size_t)(slash - t.p);
 	}
-	/* drop an interface name: try the span, then after each colon */
-	for (p = t.p; p < t.p + t.n; p++) {
+	/* drop an interface name: try the span, then after each colon;
+	 * only the last IP_STRLEN bytes can hold an address, which keeps
+	 * a hostile token of colons linear */
+	for (p = t.n > IP_STRLEN ? t.p + t.n - IP_STRLEN : t.p;
+	    p < t.p + t.n; p++) {
 		struct span s = { p, (size_t)(t.p + t.n - p) };
 
 		if (p == t.p || p[-1] == ':') {
