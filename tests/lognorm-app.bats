@@ -31,7 +31,7 @@ rejected_lines() {
 	done
 }
 
-@test "lognorm-app: squid: fields, CONNECT, IPv6, extended layout" {
+@test "lognorm-app: squid: fields, proto, CONNECT, ICP, IPv6, extended layout" {
 	norm squid
 }
 
@@ -250,7 +250,7 @@ rejected_lines() {
 	run lognorm "$BATS_TEST_TMPDIR/long.log"
 	assert_success
 	[ "$(echo "$output" | wc -l)" = 2 ]
-	echo "$output" | tail -1 | grep -q ',proxy,allow,,192.0.2.1,,203.0.113.5,80,'
+	echo "$output" | tail -1 | grep -q ',proxy,allow,tcp,192.0.2.1,,203.0.113.5,80,'
 }
 
 # Spot checks against the real-log corpus (../shared/corpus): each field is

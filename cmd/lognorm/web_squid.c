@@ -190,6 +190,12 @@ squid_parse(struct ln_file *f, const struct syslog_env *env, const char *msg,
 		ev_setz(ev, RC_ACTION, "deny");
 	else if (sp_prefix(code, "TCP_") || sp_prefix(code, "UDP_"))
 		ev_setz(ev, RC_ACTION, "allow");
+	/*
+	 * Squid speaks HTTP, HTTPS, FTP and CONNECT tunnels over TCP, to the
+	 * client and to the server alike; only ICP (UDP_ result codes) is
+	 * UDP.  Saying so lets port checks see 80/tcp and 443/tcp.
+	 */
+	ev_setz(ev, RC_PROTO, sp_prefix(code, "UDP_") ? "udp" : "tcp");
 	ev_set(ev, RC_SRC, client.p, client.n);
 	if (sport.n)
 		ev_set(ev, RC_SPORT, sport.p, sport.n);
