@@ -218,3 +218,23 @@ example.co.jp,1,1,0,2026-11-21T08:00:07.000Z,2026-11-21T08:00:07.000Z'
 	assert_success
 	assert_line --index 1 '"=cmd|x,y.example\x0a",1,1,5,2026-11-21T09:00:00.000Z,2026-11-21T09:00:00.000Z'
 }
+
+@test "domrank: a host that holds no name is counted in a warning" {
+	run_stdin <(echo "$CORE_HEADER"
+	    echo '2026-11-21T09:00:00.000Z,px,proxy,allow,tcp,10.0.0.1,,,443,,..,,,,5,,,,,,,,'
+	    echo '2026-11-21T09:00:01.000Z,px,proxy,allow,tcp,10.0.0.1,,,443,,:80,,,,5,,,,,,,,'
+	    echo '2026-11-21T09:00:02.000Z,px,proxy,allow,tcp,10.0.0.1,,,443,,a.example,,,,5,,,,,,,,') domrank
+	assert_success
+	assert_output --partial '2 records whose host is no name'
+	assert_line 'a.example,1,1,5,2026-11-21T09:00:02.000Z,2026-11-21T09:00:02.000Z'
+	refute_output --partial 'beyond --max-keys'
+}
+
+@test "domrank: a record with a bad ts counts but leaves first and last alone" {
+	run_stdin <(echo "$CORE_HEADER"
+	    echo 'yesterday,px,proxy,allow,tcp,10.0.0.1,,,443,,a.example,,,,5,,,,,,,,'
+	    echo '2026-11-21T09:00:02.000Z,px,proxy,allow,tcp,10.0.0.2,,,443,,a.example,,,,5,,,,,,,,') domrank
+	assert_success
+	assert_output 'domain,requests,clients,bytes,first,last
+a.example,2,2,10,2026-11-21T09:00:02.000Z,2026-11-21T09:00:02.000Z'
+}

@@ -79,7 +79,7 @@ static unsigned long long min_count = 1;
 static unsigned max_clients = 2;
 static char **kinds;
 static struct map *pairs;	/* users mode: pairkey -> pairval */
-static unsigned long long over_keys;
+static unsigned long long over_keys, no_names;
 
 static void
 span_time(int64_t t, int64_t *first, int64_t *last)
@@ -185,9 +185,13 @@ static void
 count_one(struct pending *p)
 {
 	struct dom *d;
+	int noname;
 
-	if ((d = dom_of_host(p->host, p->hn, p->h)) == NULL) {
-		over_keys++;
+	if ((d = dom_of_host(p->host, p->hn, p->h, &noname)) == NULL) {
+		if (noname)
+			no_names++;
+		else
+			over_keys++;
 		return;
 	}
 	d->req++;
@@ -329,7 +333,7 @@ read_partials(struct rec_reader *r)
 	int c_name, c_req = rec_need(r, "requests");
 	int c_bytes = rec_need(r, "bytes"), c_first = rec_need(r, "first");
 	int c_last = rec_need(r, "last"), c_set = rec_need(r, "clientset");
-	int rc;
+	int rc, noname;
 
 	c_name = rec_col(r, "host");
 	if (c_name < 0) {
@@ -344,9 +348,13 @@ read_partials(struct rec_reader *r)
 		struct dom *d;
 
 		s = rec_get(r, c_name, &n);
-		if (n == 0 || (d = dom_of_host(s, n, hash_bytes(s, n) | 1)) ==
+		if (n == 0)
+			continue;
+		if ((d = dom_of_host(s, n, hash_bytes(s, n) | 1, &noname)) ==
 		    NULL) {
-			if (n)
+			if (noname)
+				no_names++;
+			else
 				over_keys++;
 			continue;
 		}
@@ -925,6 +933,9 @@ main(int argc, char *argv[])
 	if (over_keys)
 		warnx("%llu records for names beyond --max-keys %llu not "
 		    "ranked", over_keys, max_keys);
+	if (no_names)
+		warnx("%llu records whose host is no name (\"..\", \":80\") "
+		    "not ranked", no_names);
 	if (over_clients)
 		warnx("%llu records from clients beyond the first %u not "
 		    "counted as distinct clients", over_clients, CLIENTS_MAX);

@@ -91,9 +91,10 @@ struct map *load_rules(const char *path);
 /* suffix_in: s[0..n) or one of its parent names is in set. */
 int suffix_in(const struct map *set, const char *s, size_t n);
 /* dom_of_host: the counters for raw host text s[0..n) of cache hash h
- * (hash_bytes | 1), created when new; NULL past --max-keys.  The pointer
- * is good until the next name is added. */
-struct dom *dom_of_host(const char *s, size_t n, uint64_t h);
+ * (hash_bytes | 1), created when new; NULL past --max-keys, or with
+ * *noname set when nothing of the text is a name ("..", ":80").  The
+ * pointer is good until the next name is added. */
+struct dom *dom_of_host(const char *s, size_t n, uint64_t h, int *noname);
 /* dom_name: d's name and its length. */
 const char *dom_name(const struct dom *d, size_t *n);
 /* cmp_name: d's names in byte order. */

@@ -331,7 +331,7 @@ tail_is(const char *s, size_t n, const char *name, size_t nn)
 
 /* dom_of_host: the entry for raw host text, through the cache. */
 struct dom *
-dom_of_host(const char *s, size_t n, uint64_t h)
+dom_of_host(const char *s, size_t n, uint64_t h, int *noname)
 {
 	static char *buf;
 	static size_t cap;
@@ -346,9 +346,12 @@ dom_of_host(const char *s, size_t n, uint64_t h)
 		if (tail_is(s, n, names + d->name_off, d->name_len))
 			return d;
 	}
+	*noname = 0;
 	len = name_of(s, n, &buf, &cap, &isreg);
-	if (len == 0)
+	if (len == 0) {
+		*noname = 1;
 		return NULL;
+	}
 	d = dom_get(buf, len, isreg);
 	if (d == NULL)
 		return NULL;
