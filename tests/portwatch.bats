@@ -83,6 +83,18 @@ P="$FIX/portwatch"
 	assert_output "$(cat "$P/rare.out")"
 }
 
+@test "portwatch: a rare port is one episode per source, however many hosts it reaches" {
+	run portwatch "$P/rarescan.csv"
+	assert_success
+	assert_output "$(cat "$P/rarescan.out")"
+}
+
+@test "portwatch: without a proto, ports are judged by port alone" {
+	run portwatch "$P/noproto.csv"
+	assert_success
+	assert_output "$(cat "$P/noproto.out")"
+}
+
 @test "portwatch: --rare-hosts 1 makes the second host's use common" {
 	run portwatch -n 1 "$P/rare.csv"
 	assert_success

@@ -34,6 +34,10 @@
 /* Hosts remembered in all for the rare check (16 bytes each plus the
  * window's bookkeeping): with the default 2 hosts every port fits. */
 #define RARE_MAXVALS	(1u << 20)
+/* Outside hosts counted per rare episode: a scan of a /16 on a rare port
+ * stays one alert; its count of hosts is exact up to this many. */
+#define RARE_DST_SETCAP	4096
+#define RARE_DST_MAXKEYS 65536
 
 static const struct optdef opts[] = {
 	DET_OPT_ASSETS,
@@ -133,6 +137,38 @@ geodb_cc(const struct ip_addr *a, char cc[3])
 
 /* ---- the checks ---- */
 
+/*
+ * A record without a protocol (a proxy or web log that does not say) is
+ * judged by its port alone: its port is watched if it is watched for any
+ * protocol, and common or in the baseline if it is so for any protocol.
+ * Guessing tcp would miss a udp-only watch; treating it as a protocol of
+ * its own would make 80 and 443 rare on every proxy log.  A named protocol
+ * other than tcp and udp (sctp, gre) stays a protocol of its own.
+ */
+static uint16_t
+watch_of(const struct pw *pw, unsigned proto, int noproto, unsigned port)
+{
+	uint16_t wi = pw->watch[proto][port];
+
+	if (wi == 0 && noproto)
+		wi = pw->watch[P_TCP][port] != 0 ? pw->watch[P_TCP][port] :
+		    pw->watch[P_UDP][port];
+	return wi;
+}
+
+static int
+never_rare(const struct pw *pw, unsigned proto, int noproto, unsigned port)
+{
+	if (pw->common[proto][port] || pw->baseline[proto][port])
+		return 1;
+	if (!noproto)
+		return 0;
+	for (unsigned p = 0; p < P_N; p++)
+		if (pw->common[p][port] || pw->baseline[p][port])
+			return 1;
+	return 0;
+}
+
 static void
 make_key(struct pkey *k, const struct pev *e)
 {
@@ -166,18 +202,27 @@ describe(struct pw *pw, struct det_check *c, const struct pkey *k,
 	if (c == pw->c_irc || c == pw->c_watched) {
 		const char *reason = pw->watches[u->what].reason;
 
-		rc = asprintf(&what, "%s port %s%s%s%s",
+		rc = asprintf(&what, "%s port %s%s%s%s to",
 		    c == pw->c_irc ? "IRC" : "watched", port,
 		    *reason ? " (" : "", reason, *reason ? ")" : "");
-	} else if (c == pw->c_rare)
-		rc = asprintf(&what, "rare port %s (%u inside host%s)", port,
-		    u->hosts, u->hosts == 1 ? "" : "s");
-	else
-		rc = asprintf(&what, "port %s matches where '%s'", port,
+	} else if (c == pw->c_rare) {
+		/* A rare episode is keyed without its destination: name the
+		 * first one and say how many there were. */
+		memcpy(a.b, u->dst, 16);
+		ip_format(&a, dst);
+		if (u->dsts > 1)
+			rc = asprintf(&what, "rare port %s (%u inside host%s)"
+			    " to %u outside hosts, first", port, u->hosts,
+			    u->hosts == 1 ? "" : "s", u->dsts);
+		else
+			rc = asprintf(&what, "rare port %s (%u inside host%s)"
+			    " to", port, u->hosts, u->hosts == 1 ? "" : "s");
+	} else
+		rc = asprintf(&what, "port %s matches where '%s' to", port,
 		    pw->wheres[u->what].text);
 	if (rc < 0)
 		errx(EXIT_ERROR, "out of memory");
-	rc = asprintf(&s, "%s to %s%s%s%s; %llu of %llu blocked", what, dst,
+	rc = asprintf(&s, "%s %s%s%s%s; %llu of %llu blocked", what, dst,
 	    u->cc[0] ? " (" : "", u->cc, u->cc[0] ? ")" : "",
 	    (unsigned long long)u->blocked, (unsigned long long)count);
 	if (rc < 0)
@@ -208,13 +253,15 @@ on_close(struct det_ep *ep, void *arg)
  * none is open. */
 static void
 contribute(struct pw *pw, struct det_check *c, const struct pev *e,
-    int64_t t, uint32_t what, uint32_t hosts)
+    int64_t t, uint32_t what, uint32_t hosts, uint32_t dsts)
 {
 	struct pkey k;
 	struct det_ep *ep;
 	struct pep *u;
 
 	make_key(&k, e);
+	if (c == pw->c_rare)
+		memset(k.dst, 0, sizeof k.dst);
 	if ((ep = det_ep_touch(c, &k, PKEY_LEN, t)) == NULL) {
 		struct pep tmp;
 		struct det_alert al = { 0 };
@@ -223,6 +270,8 @@ contribute(struct pw *pw, struct det_check *c, const struct pev *e,
 		memset(&tmp, 0, sizeof tmp);
 		tmp.what = what;
 		tmp.hosts = hosts;
+		tmp.dsts = dsts;
+		memcpy(tmp.dst, e->dst.b, 16);
 		tmp.blocked = e->blocked;
 		memcpy(tmp.cc, e->cc, sizeof tmp.cc);
 		detail = describe(pw, c, &k, &tmp, 1);
@@ -240,6 +289,10 @@ contribute(struct pw *pw, struct det_check *c, const struct pev *e,
 	}
 	u = det_ep_udata(ep);
 	u->blocked += e->blocked;
+	if (hosts > u->hosts)
+		u->hosts = hosts;
+	if (dsts > u->dsts)
+		u->dsts = dsts;
 	if (u->cc[0] == '\0')
 		memcpy(u->cc, e->cc, sizeof u->cc);
 }
@@ -254,28 +307,36 @@ process(struct det *d, void *evp, int64_t t, void *arg)
 	(void)d;
 	if (pw->t0 == TM_NONE)
 		pw->t0 = t;
-	wi = pw->watch[e->proto][e->dport];
+	wi = watch_of(pw, e->proto, e->noproto, e->dport);
 	if (wi != 0)
 		contribute(pw, pw->watches[wi - 1].irc ? pw->c_irc :
-		    pw->c_watched, e, t, wi - 1, 0);
+		    pw->c_watched, e, t, wi - 1, 0, 0);
 	for (size_t i = 0; i < pw->nwheres; i++)
 		if (where_match(&pw->wheres[i], e)) {
-			contribute(pw, pw->c_where, e, t, (uint32_t)i, 0);
+			contribute(pw, pw->c_where, e, t, (uint32_t)i, 0, 0);
 			break;
 		}
 	/*
 	 * Rare: the port's inside users within the horizon, this host
 	 * included.  Watched and common ports have their own answer.
 	 */
-	if (pw->rare != NULL && wi == 0 && !pw->common[e->proto][e->dport] &&
-	    !pw->baseline[e->proto][e->dport]) {
+	if (pw->rare != NULL && wi == 0 &&
+	    !never_rare(pw, e->proto, e->noproto, e->dport)) {
 		uint8_t key[3] = { e->proto, (uint8_t)(e->dport >> 8),
 		    (uint8_t)e->dport };
 		size_t hosts = det_win_add(pw->rare, key, e->src.b, t, NULL);
 
 		if ((long long)hosts <= pw->rare_hosts &&
-		    t - pw->t0 >= pw->warmup)
-			contribute(pw, pw->c_rare, e, t, 0, (uint32_t)hosts);
+		    t - pw->t0 >= pw->warmup) {
+			uint8_t dk[19];
+			size_t dsts;
+
+			memcpy(dk, key, 3);
+			memcpy(dk + 3, e->src.b, 16);
+			dsts = det_win_add(pw->rare_dst, dk, e->dst.b, t, NULL);
+			contribute(pw, pw->c_rare, e, t, 0, (uint32_t)hosts,
+			    (uint32_t)dsts);
+		}
 	}
 	free(e->host);
 	free(e->user);
@@ -289,9 +350,10 @@ process(struct det *d, void *evp, int64_t t, void *arg)
  * decided by event time alone, so replay equals live.
  */
 static int
-candidate_port(const struct pw *pw, unsigned proto, unsigned port)
+candidate_port(const struct pw *pw, unsigned proto, int noproto,
+    unsigned port)
 {
-	if (pw->watch[proto][port] != 0)
+	if (watch_of(pw, proto, noproto, port) != 0)
 		return 1;
 	for (size_t i = 0; i < pw->nwheres; i++) {
 		const struct where *w = &pw->wheres[i];
@@ -300,20 +362,19 @@ candidate_port(const struct pw *pw, unsigned proto, unsigned port)
 		    (w->pmask & (1u << proto)))
 			return 1;
 	}
-	return pw->rare != NULL && !pw->common[proto][port] &&
-	    !pw->baseline[proto][port];
+	return pw->rare != NULL && !never_rare(pw, proto, noproto, port);
 }
 
 static int
 candidate(const struct pw *pw, const struct pev *e)
 {
-	if (pw->watch[e->proto][e->dport] != 0)
+	if (watch_of(pw, e->proto, e->noproto, e->dport) != 0)
 		return 1;
 	for (size_t i = 0; i < pw->nwheres; i++)
 		if (where_match(&pw->wheres[i], e))
 			return 1;
-	return pw->rare != NULL && !pw->common[e->proto][e->dport] &&
-	    !pw->baseline[e->proto][e->dport];
+	return pw->rare != NULL &&
+	    !never_rare(pw, e->proto, e->noproto, e->dport);
 }
 
 static int
@@ -342,6 +403,8 @@ pw_free(struct pw *pw)
 {
 	if (pw->rare != NULL)
 		det_win_free(pw->rare);
+	if (pw->rare_dst != NULL)
+		det_win_free(pw->rare_dst);
 	for (unsigned p = 0; p < P_N; p++) {
 		free(pw->watch[p]);
 		free(pw->common[p]);
@@ -365,7 +428,9 @@ pw_free(struct pw *pw)
  * portwatch watches outbound traffic from inside hosts to the outside
  * for what an organisation should not see: IRC and known backdoor and bot
  * ports, ports few inside hosts ever use, and operator conditions such as
- * "8080/tcp to CN or KR".  One alert per episode of (src, dst, dport).
+ * "8080/tcp to CN or KR".  One alert per episode of (src, dst, dport);
+ * a rare port's episode is (src, dport) whatever the destination, so a
+ * scan on a rare port is one alert, not one per host scanned.
  */
 int
 main(int argc, char *argv[])
@@ -498,9 +563,13 @@ main(int argc, char *argv[])
 	ca[3] = (struct close_arg){ &pw, pw.c_where };
 	for (int i = 0; i < 4; i++)
 		det_check_on_close(ca[i].c, on_close, &ca[i]);
-	if (pw.rare_hosts > 0)
+	if (pw.rare_hosts > 0) {
 		pw.rare = det_win_new(3, 16, pw.horizon,
 		    (size_t)pw.rare_hosts + 1, RARE_MAXKEYS, RARE_MAXVALS);
+		pw.rare_dst = det_win_new(19, 16,
+		    det_check_gap(pw.c_rare), RARE_DST_SETCAP,
+		    RARE_DST_MAXKEYS, RARE_MAXVALS);
+	}
 
 	while ((rc = rec_next(r)) == 1) {
 		struct pev e;
@@ -522,7 +591,8 @@ main(int argc, char *argv[])
 		e.dport = (uint16_t)port;
 		s = rec_get(r, cproto, &n);
 		e.proto = (uint8_t)proto_code(s, n);
-		if (!candidate_port(&pw, e.proto, e.dport))
+		e.noproto = n == 0;
+		if (!candidate_port(&pw, e.proto, e.noproto, e.dport))
 			continue;
 		if (det_addr(r, csrc, &e.src) != 0 ||
 		    det_addr(r, cdst, &e.dst) != 0)

@@ -46,6 +46,7 @@ struct pev {
 	uint16_t	 dport;
 	uint8_t		 proto;		/* P_* */
 	uint8_t		 blocked;	/* the device stopped it */
+	uint8_t		 noproto;	/* the record named no protocol */
 	char		 cc[3];		/* dst country, "" unknown */
 	char		*host, *user;	/* NULL unless a candidate */
 };
@@ -64,6 +65,8 @@ struct pep {
 	uint64_t	 blocked;
 	uint32_t	 what;		/* watch index or where index */
 	uint32_t	 hosts;		/* rare: inside hosts on the port */
+	uint32_t	 dsts;		/* rare: peak outside hosts in a gap */
+	uint8_t		 dst[16];	/* rare: the first outside host */
 	char		 cc[3];
 };
 
@@ -80,6 +83,7 @@ struct pw {
 	size_t		 nwheres;
 	char		**exempt;
 	struct det_win	*rare;
+	struct det_win	*rare_dst;	/* (src, proto, port): dsts */
 	long long	 rare_hosts;
 	int64_t		 horizon, warmup, t0;
 };
