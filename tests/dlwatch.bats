@@ -153,3 +153,13 @@ W="$FIX/dlwatch"
 2026-11-21T10:00:00.000Z,dlwatch.exe,medium,10.0.0.5,203.0.113.5,80,files.example.com,,1,2026-11-21T10:00:00.000Z,2026-11-21T10:00:00.000Z,http://files.example.com/setup.exe: name .exe,open
 2026-11-21T10:00:00.000Z,dlwatch.exe,medium,10.0.0.5,203.0.113.5,80,files.example.com,,1,2026-11-21T10:00:00.000Z,2026-11-21T10:00:00.000Z,\"1 executable download, 123456 bytes\",closed"
 }
+
+@test "dlwatch: a URL with a megabyte-long last segment is judged by its tail" {
+	{ echo "$CORE_HEADER"
+	  printf '2026-11-21T10:00:00.000Z,px,proxy,allow,tcp,10.0.0.5,1,203.0.113.5,80,,a.example,http://a.example/'
+	  head -c 1000000 /dev/zero | tr '\0' 'a'
+	  printf '.exe,GET,200,1,,,,,,,,\n'; } > "$BATS_TEST_TMPDIR/long.csv"
+	run timeout 20 dlwatch "$BATS_TEST_TMPDIR/long.csv"
+	assert_success
+	assert_output --partial '...: name .exe,open'
+}

@@ -188,3 +188,13 @@ N="$FIX/nightweb"
 	assert_output --partial 'events arrived more than 60s late'
 	refute_output --partial 'nightweb.offhours'
 }
+
+@test "nightweb: --to 24:00 ends the night at midnight; 7:00 is not HH:MM" {
+	run nightweb -n 3 --from 22:00 --to 24:00 "$N/midnight.csv"
+	assert_success
+	assert_output "$ALERT_HEADER"
+	run nightweb -n 2 --from 22:00 --to 24:00 "$N/midnight.csv"
+	assert_line --index 1 --partial ',nightweb.offhours,low,10.0.0.5,,,a.example,alice,2,2026-11-18T22:00:00.000Z,2026-11-18T23:30:00.000Z,2 web requests at night (22:00-24:00 UTC),open'
+	run nightweb --to 7:00 "$N/night.csv"
+	assert_failure 2
+}

@@ -1,5 +1,6 @@
 /* dlwatch: executables downloaded from outside. */
 #include <err.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,7 +151,10 @@ name_ext(const char *s, size_t n, int is_url, char *buf, size_t cap)
 	}
 	for (seg = end; seg > s && seg[-1] != '/' && seg[-1] != '\\'; seg--)
 		;
-	/* decode the segment; only its tail matters */
+	/* decode the segment; only its tail matters, so a segment of
+	 * megabytes costs no more than its last few hundred bytes */
+	if (end - seg > (ptrdiff_t)(3 * sizeof raw))
+		seg = end - 3 * sizeof raw;
 	for (p = seg; p < end; p++) {
 		int c = (unsigned char)*p;
 

@@ -112,10 +112,14 @@ static int
 parse_hhmm(const char *s)
 {
 	int h, m;
-	char c;
 
-	if (sscanf(s, "%2d:%2d%c", &h, &m, &c) != 2 || h < 0 || h > 24 ||
-	    m < 0 || m > 59 || (h == 24 && m != 0) || strlen(s) != 5)
+	if (strlen(s) != 5 || s[2] != ':' || s[0] < '0' || s[0] > '9' ||
+	    s[1] < '0' || s[1] > '9' || s[3] < '0' || s[3] > '9' ||
+	    s[4] < '0' || s[4] > '9')
+		return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (h > 24 || m > 59 || (h == 24 && m != 0))
 		return -1;
 	return h * 60 + m;
 }
@@ -346,6 +350,22 @@ kind_counts(const char *s, size_t n)
 	return 0;
 }
 
+/* date_digits: "YYYY-MM-DD" at s (10 bytes) into its parts. */
+static int
+date_digits(const char *s, int *y, int *mo, int *d)
+{
+	int i;
+
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
+			return 0;
+	*y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	*mo = (s[5] - '0') * 10 + (s[6] - '0');
+	*d = (s[8] - '0') * 10 + (s[9] - '0');
+	return *mo >= 1 && *mo <= 12 && *d >= 1 && *d <= 31;
+}
+
 static void
 load_holidays(const char *path)
 {
@@ -366,9 +386,8 @@ load_holidays(const char *path)
 			i++;
 		if (i == n || s[i] == '#')
 			continue;
-		if (n - i < 10 || sscanf(s + i, "%4d-%2d-%2d", &y, &mo,
-		    &dd) != 3 || s[i + 4] != '-' || s[i + 7] != '-' ||
-		    mo < 1 || mo > 12 || dd < 1 || dd > 31 ||
+		/* the line is a span, not a C string: parse by hand */
+		if (n - i < 10 || !date_digits(s + i, &y, &mo, &dd) ||
 		    (n - i > 10 && s[i + 10] != ' ' && s[i + 10] != '\t' &&
 		    s[i + 10] != ',' && s[i + 10] != '#'))
 			errx(EXIT_ERROR, "%s:%lu: not a date (YYYY-MM-DD)",
