@@ -238,3 +238,21 @@ example.co.jp,1,1,0,2026-11-21T08:00:07.000Z,2026-11-21T08:00:07.000Z'
 	assert_output 'domain,requests,clients,bytes,first,last
 a.example,2,2,10,2026-11-21T09:00:02.000Z,2026-11-21T09:00:02.000Z'
 }
+
+@test "domrank: --min-count keeps users with at least N watch-list requests" {
+	run domrank -m users -c 2 "$D/web.csv"
+	assert_success
+	assert_output "$(head -4 "$D/users.out")"
+}
+
+@test "domrank: --psl and KAZAMI_PSL load the list from a file" {
+	# a list without github.io: the two pages become one domain
+	run domrank --psl "$D/mini.dat" "$D/web.csv"
+	assert_success
+	assert_line 'github.io,2,1,400,2026-11-21T08:00:03.000Z,2026-11-21T08:00:04.000Z'
+	assert_line --index 1 --partial 'example.co.jp,4,2,1800,'
+	KAZAMI_PSL="$D/mini.dat" run domrank "$D/web.csv"
+	assert_line 'github.io,2,1,400,2026-11-21T08:00:03.000Z,2026-11-21T08:00:04.000Z'
+	run domrank --psl /nonexistent.dat "$D/web.csv"
+	assert_failure 2
+}
