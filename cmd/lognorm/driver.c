@@ -125,15 +125,6 @@ oreserve(struct ln_driver *d, size_t n)
 	}
 }
 
-/* OPUT: append to room already reserved. */
-#define OPUT(d, s, n) do { memcpy((d)->obuf + (d)->olen, (s), (n)); \
-	(d)->olen += (n); } while (0)
-
-/*
- * field: one text field, escaped and quoted as needed, into room the
- * caller reserved: 4n + 3 bytes cover the worst case (every byte escaped
- * as \xHH, or every byte a doubled quote, plus the two quotes).
- */
 /* byte classes for field(): 0 plain, 1 needs quoting, 2 needs escaping
  * (control bytes, DEL, backslash, and bytes of UTF-8 to be checked) */
 static unsigned char fclass[256];
@@ -148,44 +139,57 @@ fclass_init(void)
 		    (c == ',' || c == '"') ? 1 : 0;
 }
 
-static void
-field(struct ln_driver *d, const char *s, size_t n)
+/*
+ * field: one text field at o, escaped and quoted as needed, into room the
+ * caller reserved (4n + 3 bytes cover the worst case: every byte escaped
+ * as \xHH, or every byte a doubled quote, plus the two quotes); returns
+ * the new end.  Plain fields, nearly all of them, are copied while they
+ * are checked.
+ */
+static char *
+field(struct ln_driver *d, char *o, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	int quote = 0, k;
-	size_t i;
+	char *start = o;
+	size_t i, j;
+	int k = 0, esc = 0;
 
 	for (i = 0; i < n; i++) {
-		if ((k = fclass[p[i]]) == 0)
-			continue;
-		if (k == 2)
+		if ((k = fclass[p[i]]) != 0)
 			break;
-		quote = 1;
+		*o++ = (char)p[i];
 	}
-	if (i < n) {
+	if (i == n)
+		return o;
+	o = start;
+	for (j = i; j < n && !esc; j++)
+		esc = fclass[p[j]] == 2;
+	if (esc) {
 		d->elen = 0;
 		rec_escape(&d->ebuf, &d->elen, &d->ecap, s, n);
 		s = d->ebuf;
 		n = d->elen;
-		quote = memchr(s, ',', n) != NULL || memchr(s, '"', n) != NULL;
+		if (memchr(s, ',', n) == NULL && memchr(s, '"', n) == NULL) {
+			memcpy(o, s, n);
+			return o + n;
+		}
 	}
-	if (!quote) {
-		OPUT(d, s, n);
-		return;
-	}
-	d->obuf[d->olen++] = '"';
+	*o++ = '"';
 	for (;;) {
 		const char *q = memchr(s, '"', n);
 
 		if (q == NULL)
 			break;
-		OPUT(d, s, (size_t)(q - s) + 1);
-		d->obuf[d->olen++] = '"';
+		memcpy(o, s, (size_t)(q - s) + 1);
+		o += (q - s) + 1;
+		*o++ = '"';
 		n -= (size_t)(q - s) + 1;
 		s = q + 1;
 	}
-	OPUT(d, s, n);
-	d->obuf[d->olen++] = '"';
+	memcpy(o, s, n);
+	o += n;
+	*o++ = '"';
+	return o;
 }
 
 void
@@ -288,45 +292,55 @@ emit(struct ln_driver *d, const struct syslog_env *env, const char *line,
     size_t n)
 {
 	struct ev *ev = &d->ev;
-	char tbuf[TM_STRLEN], abuf[IP_STRLEN];
-	size_t len;
+	char *o;
 	int i;
 
 	if (ev->ts == TM_NONE && env != NULL)
 		ev->ts = env->ts;
 	if (ev->f[RC_SENSOR].n == 0 && env != NULL)
 		ev->f[RC_SENSOR] = env->host;
-	/* room for the stamp and every comma; each field reserves its own */
+	/* room for the stamp and every comma; each field reserves its own.
+	 * A local end pointer: stores through d would be reloaded after
+	 * every memcpy. */
 	oreserve(d, 32 + RC_NCORE + 1);
+	o = d->obuf + d->olen;
 	if (ev->ts != TM_NONE) {
-		ts_text(ev->ts, tbuf);
-		OPUT(d, tbuf, 24);
+		ts_text(ev->ts, o);
+		o += 24;
 	}
 	for (i = 1; i < RC_NCORE; i++) {
 		const char *s = ev->f[i].p;
 		size_t fn = ev->f[i].n;
 
-		d->obuf[d->olen++] = ',';
+		*o++ = ',';
 		if (fn == 0)
 			continue;
-		if (d->ocap - d->olen < 4 * fn + IP_STRLEN + RC_NCORE + 2)
+		if ((size_t)(d->obuf + d->ocap - o) <
+		    4 * fn + IP_STRLEN + RC_NCORE + 2) {
+			d->olen = (size_t)(o - d->obuf);
 			oreserve(d, 4 * fn + IP_STRLEN + RC_NCORE + 2);
+			o = d->obuf + d->olen;
+		}
 		if (i == RC_SRC || i == RC_DST) {
-			if (canon4(s, fn))
-				OPUT(d, s, fn);
-			else if ((len = ip_canon(s, fn, abuf)) > 0)
-				OPUT(d, abuf, len);
+			if (canon4(s, fn)) {
+				memcpy(o, s, fn);
+				o += fn;
+			} else
+				o += ip_canon(s, fn, o);
 			continue;
 		}
-		field(d, s, fn);
+		o = field(d, o, s, fn);
 	}
 	if (d->raw) {
+		d->olen = (size_t)(o - d->obuf);
 		oreserve(d, 4 * n + 8);
-		d->obuf[d->olen++] = ',';
+		o = d->obuf + d->olen;
+		*o++ = ',';
 		if (n > 0)
-			field(d, line, n);
+			o = field(d, o, line, n);
 	}
-	d->obuf[d->olen++] = '\n';
+	*o++ = '\n';
+	d->olen = (size_t)(o - d->obuf);
 	if (d->line_buffered) {
 		oflush(d);
 		if (d->out != NULL && fflush(d->out) != 0)
