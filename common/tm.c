@@ -201,9 +201,24 @@ tm_parse(const char *s, size_t n, int local, int64_t *ms)
 size_t
 tm_format(int64_t ms, char *buf)
 {
+	static int64_t c_day = INT64_MIN;	/* the last day formatted */
+	static char c_date[11];
 	struct tm_parts p;
+	int64_t day = floor_div(ms, MS_PER_DAY);
 
+	if (day == c_day) {
+		/* Times of one day differ only in the clock: keep the date. */
+		int64_t rem = ms - day * MS_PER_DAY;
+
+		memcpy(buf, c_date, 10);
+		p.hour = (int)(rem / 3600000);
+		p.min = (int)(rem / 60000 % 60);
+		p.sec = (int)(rem / 1000 % 60);
+		p.msec = (int)(rem % 1000);
+		goto clock;
+	}
 	tm_split(ms, &p);
+	int cacheable = p.year >= 0 && p.year <= 9999;
 	if (p.year < 0) {
 		p = (struct tm_parts){ .year = 0, .mon = 1, .day = 1 };
 	} else if (p.year > 9999) {
@@ -220,6 +235,11 @@ tm_format(int64_t ms, char *buf)
 	buf[7] = '-';
 	buf[8] = (char)('0' + p.day / 10);
 	buf[9] = (char)('0' + p.day % 10);
+	if (cacheable) {
+		memcpy(c_date, buf, 10);
+		c_day = day;
+	}
+clock:
 	buf[10] = 'T';
 	buf[11] = (char)('0' + p.hour / 10);
 	buf[12] = (char)('0' + p.hour % 10);
