@@ -238,7 +238,10 @@ fw_netfilter(struct ln_file *f, const struct syslog_env *env,
 	while (p < end && (q = find_eq(p, end)) != NULL) {
 		/* only keys of 2, 3 and 5 letters matter: test those
 		 * lengths rather than walk back to the space */
-		if (key_len(start, q, 2))
+		if (q - start > 6)
+			kl = q[-3] == ' ' ? 2 : q[-4] == ' ' ? 3 :
+			    q[-6] == ' ' ? 5 : 0;
+		else if (key_len(start, q, 2))
 			kl = 2;
 		else if (key_len(start, q, 3))
 			kl = 3;
