@@ -275,3 +275,21 @@ D="$FIX/lognorm/driver"
 	run bash -c 'LC_ALL=C grep -c "[[:cntrl:]]" "$0" || true' <(printf '%s\n' "$output")
 	assert_output 0
 }
+
+@test "lognorm: envelope variants: no host, year first, Cisco host:, RFC 5424 nil fields" {
+	printf '%s\n' 'Mar  1 08:05:30 RT_FLOW: hello' \
+	    '2015 Nov 13 13:40:01 ether rsyslogd-2177: imux' \
+	    '<13>Mar  1 12:00:00 h: %FOO-5-BAR: x' \
+	    '<34>1 2026-03-01T12:00:00Z - - - - - only msg' \
+	    '<999>Mar  1 12:00:00 h p: x' \
+	    'Mar 32 12:00:00 h p: x' > "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr lognorm -y 2026 -f syslog "$BATS_TEST_TMPDIR/in"
+	assert_success
+	E=',,,,,,,,,,,,,,,,,,,,'
+	assert_output "$CORE_HEADER
+2026-03-01T08:05:30.000Z,,syslog${E}RT_FLOW: hello
+2015-11-13T13:40:01.000Z,ether,syslog${E}rsyslogd-2177: imux
+2026-03-01T12:00:00.000Z,h,syslog${E}%FOO-5-BAR: x
+2026-03-01T12:00:00.000Z,,syslog${E}only msg"
+	[ "$stderr" = "lognorm: 2 of 6 lines rejected (see --rejects)" ]
+}
