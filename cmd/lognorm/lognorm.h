@@ -3,10 +3,14 @@
  * envelope, per-input state and the table of format parsers.
  *
  * Ownership of the files of cmd/lognorm/ (each family in its own file):
- *   lognorm.c   main(), options, the driver: reading, auto-detection,
- *               rejects, --stats, --raw, output (owns struct ev helpers
- *               and the syslog envelope in syslog.c)
- *   syslog.c    RFC 3164 / RFC 5424 / ISO-8601 envelopes
+ *   lognorm.c   main(), options, reading the inputs
+ *   driver.c    per line: envelope, auto-detection, rejects, --stats,
+ *               --raw, record output (kept out of lognorm.c so the fuzz
+ *               harnesses run exactly this code)
+ *   ev.c        struct ev helpers, kv_find, span helpers
+ *   syslog.c    RFC 3164 / RFC 5424 / ISO-8601 envelopes, the generic
+ *               "syslog" format
+ *   fw.c, fw.h  the fw table and helpers shared by the fw_*.c parsers
  *   fw_*.c      firewalls          web_*.c  proxy and web servers
  *   dns_*.c     DNS servers        mail_*.c mail servers, auth_*.c sshd
  *   ids_*.c     IDS/sensors (fast.log, EVE, Zeek)
