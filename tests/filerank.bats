@@ -215,6 +215,59 @@ RANK_HEADER='rank,user,count,files,first,last,top_files'
 	assert_output "$(cat "$F/deleters.out")"
 }
 
+# --- acts: one act, several records -----------------------------------
+
+@test "filerank: records of one user, file and op within 2s are one act; at exactly 2s too" {
+	# a: 11:59:59 (late) and 12:00:02.000 join the act of 12:00:00.000;
+	# 12:00:04.001 and 12:00:06.002 are acts of their own; b is another
+	# user; a's read is another op; DELETE is delete.
+	run filerank -r deleters "$F/acts/edges.csv"
+	assert_success
+	assert_output "$(cat "$F/acts/edges.out")"
+}
+
+@test "filerank: --act-window 0 counts every record, 5s makes longer acts" {
+	run filerank -w 0 -r deleters "$F/acts/edges.csv"
+	assert_success
+	assert_output "$(cat "$F/acts/edges-w0.out")"
+	run filerank --act-window 5s -r deleters "$F/acts/edges.csv"
+	assert_success
+	assert_output "$(cat "$F/acts/edges-w5.out")"
+}
+
+@test "filerank: --stats counts the records merged into acts" {
+	run --separate-stderr filerank -s -r deleters "$F/acts/edges.csv"
+	assert_success
+	[[ "$stderr" == *"records=7 used=5 same_act=2 acts_dropped=0 "* ]]
+}
+
+@test "filerank: a Windows delete logged as 5145, 4663 and 4660 counts once" {
+	lognorm_has winxml
+	# two deletes of nda.docx 30s apart, each a triple; a read as 5145
+	# and 4663.
+	run --separate-stderr bash -c 'lognorm "$0" | filerank -r deleters' \
+	    "$F/acts/win-triple.xml"
+	assert_success
+	assert_output "$(cat "$F/acts/win-deleters.out")"
+	run --separate-stderr bash -c 'lognorm "$0" | filerank -w 0 -r deleters' \
+	    "$F/acts/win-triple.xml"
+	assert_success
+	assert_output "$(cat "$F/acts/win-deleters-w0.out")"
+	run --separate-stderr bash -c 'lognorm "$0" |
+	    filerank -C "$1" -r confidential' "$F/acts/win-triple.xml" \
+	    "$F/acts/confidential.txt"
+	assert_success
+	assert_output "$(cat "$F/acts/win-confidential.out")"
+}
+
+@test "filerank: Samba and auditd deletes, one record each, are never merged across files" {
+	lognorm_has samba auditd
+	run --separate-stderr bash -c 'lognorm -y 2026 "$0" "$1" |
+	    filerank -r deleters' "$F/acts/samba.log" "$F/acts/audit.log"
+	assert_success
+	assert_output "$(cat "$F/acts/unix-deleters.out")"
+}
+
 # --- copiers ----------------------------------------------------------
 
 @test "filerank: copiers pairs a read with a same-name write elsewhere within 30s" {
@@ -391,7 +444,7 @@ RANK_HEADER='rank,user,count,files,first,last,top_files'
 @test "filerank: --stats prints counts on stderr" {
 	run --separate-stderr filerank -s -r deleters "$F/ops.csv"
 	assert_success
-	[[ "$stderr" == *"records=17 used=14 not_file=1 bookkeeping=2 "* ]]
+	[[ "$stderr" == *"records=17 used=14 same_act=0 acts_dropped=0 not_file=1 bookkeeping=2 "* ]]
 	[[ "$stderr" == *"report=deleters events=7"* ]]
 	[[ "$stderr" != *"report=night"* ]]
 	run --separate-stderr filerank -s -o "$BATS_TEST_TMPDIR/s" "$F/ops.csv"

@@ -30,7 +30,7 @@ const char *const fr_report_names[R_N] = {
 static const char synopsis[] =
     "[-aesuV] [-C FILE] [-c DUR] [-D FILE] [-F HH:MM] [-H FILE] [-L DUR] "
     "[-M YYYY-MM] [-m N] [-n N] [-o DIR] [-r NAME] [-S TIME] [-T HH:MM] "
-    "[-U TIME] [-x FILE] [-z ZONE] [FILE ...]";
+    "[-U TIME] [-w DUR] [-x FILE] [-z ZONE] [FILE ...]";
 
 static const struct optdef opts[] = {
 	{ "all-accounts", 'a', no_argument, NULL,
@@ -70,6 +70,9 @@ static const struct optdef opts[] = {
 	{ "line-buffered", 'u', no_argument, NULL,
 	  "flush after every record" },
 	{ "version", 'V', no_argument, NULL, "show the version" },
+	{ "act-window", 'w', required_argument, "DUR",
+	  "records of one user, file and op within DUR are one act "
+	  "(default 2s; 0 counts every record)" },
 	{ "exclude", 'x', required_argument, "FILE",
 	  "accounts to leave out, one name or pattern a line" },
 	{ "tz", 'z', required_argument, "ZONE",
@@ -82,6 +85,11 @@ static struct {
 	unsigned long long records, used, notfile, nouser, notime, badtime,
 	    period, computer, listed, usercap, filecap, notes;
 } st;
+
+/* Windows writes the records of one act within milliseconds; 2s leaves
+ * room for a busy server's stamps and is shorter than a person takes to
+ * do the same thing to the same file again (filerank(1), ACTS). */
+#define ACT_WINDOW_DEFAULT 2000
 
 static struct map *users;	/* escaped name -> struct fr_user */
 static struct fr_user **userv;
@@ -431,14 +439,17 @@ write_file(int r, const char *dir, int with_dept, long long top,
 }
 
 static void
-print_stats(unsigned long copies_dropped, unsigned want)
+print_stats(unsigned long copies_dropped, const struct act_set *acts,
+    unsigned want)
 {
 	fprintf(stderr, "filerank: stats: records=%llu used=%llu "
+	    "same_act=%llu acts_dropped=%llu "
 	    "not_file=%llu bookkeeping=%llu no_user=%llu no_time=%llu bad_time=%llu "
 	    "outside_period=%llu computer_accounts=%llu "
 	    "listed_accounts=%llu over_user_cap=%llu over_file_cap=%llu "
 	    "users=%zu files=%zu pairs=%zu copy_window_dropped=%lu\n",
-	    st.records, st.used, st.notfile, st.notes, st.nouser, st.notime,
+	    st.records, st.used, (unsigned long long)act_repeats(acts),
+	    (unsigned long long)act_dropped(acts), st.notfile, st.notes, st.nouser, st.notime,
 	    st.badtime, st.period, st.computer, st.listed, st.usercap,
 	    st.filecap, nuser, nfile, rk_pairs(tally), copies_dropped);
 	for (int i = 0; i < R_N; i++)
@@ -463,6 +474,8 @@ main(int argc, char *argv[])
 	const char *since_s = NULL, *until_s = NULL, *month = NULL;
 	char *conf_path = NULL, *users_path = NULL;
 	int64_t window = 30000, lateness = 60000;
+	int64_t act_window = ACT_WINDOW_DEFAULT;
+	struct act_set *acts;
 	int64_t since = INT64_MIN, until = INT64_MAX;
 	int c, which = -1, lb = 0, exitst = 0, stats = 0, status = 0;
 	long long top = 0;
@@ -539,6 +552,9 @@ main(int argc, char *argv[])
 		case 'u':
 			lb = 1;
 			break;
+		case 'w':
+			act_window = opt_duration("act-window", optarg);
+			break;
 		case 'V':
 			opt_version();
 			return fshut(stdout, "stdout") ? EXIT_ERROR :
@@ -601,6 +617,7 @@ main(int argc, char *argv[])
 	tally = rk_new(maxkeys);
 	want = which >= 0 ? 1u << which : (1u << R_N) - 1;
 	cw = cp_new(window, lateness, maxkeys, on_copy, NULL);
+	acts = act_new(act_window, lateness, maxkeys);
 	while ((rc = rec_next(r)) == 1) {
 		const char *s, *user, *file;
 		size_t n, ulen, flen;
@@ -665,13 +682,15 @@ main(int argc, char *argv[])
 			st.notes++;
 			continue;
 		}
-		st.used++;
 		if (last_f != NULL && same_key(files, last_f, file, flen))
 			f = last_f;
 		else {
 			f = file_intern(file, flen, &ftmp);
 			last_f = f == &ftmp ? NULL : f;
 		}
+		if (act_repeat(acts, u->id, f->id, s, n, ts))
+			continue;
+		st.used++;
 		/* work only for the reports that will be written */
 		mask = 0;
 		if (want & LOCAL_REPORTS) {
@@ -733,10 +752,11 @@ main(int argc, char *argv[])
 			    "top_files are lower bounds", fr_report_names[i],
 			    maxkeys);
 	if (stats)
-		print_stats((unsigned long)cp_dropped(cw), want);
+		print_stats((unsigned long)cp_dropped(cw), acts, want);
 
 	rec_close(r);
 	cp_free(cw);
+	act_free(acts);
 	rk_free(tally);
 	rk_done();
 	map_free(users);

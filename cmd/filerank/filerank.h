@@ -138,6 +138,26 @@ void cp_event(struct cp_window *c, uint32_t uid, const struct fr_file *f,
 /* cp_dropped: events pushed out early because maxpending was reached. */
 uint64_t cp_dropped(const struct cp_window *c);
 
+/* ---- act.c ---- */
+
+struct act_set;
+
+/* act_new: acts are records of one user, file and op within window ms of
+ * the act's first record (0: every record is an act of its own); at most
+ * maxacts recent acts are held.  Free with act_free. */
+struct act_set *act_new(int64_t window, int64_t lateness, size_t maxacts);
+void act_free(struct act_set *a);
+
+/* act_repeat: 1 when the record (user uid, file fid, op text) belongs to an
+ * act already seen, 0 when it starts one (fid FR_NONE always starts one). */
+int act_repeat(struct act_set *a, uint32_t uid, uint32_t fid, const char *op,
+    size_t oplen, int64_t ts);
+
+/* act_repeats: records merged into earlier acts; act_dropped: acts
+ * forgotten early because maxacts was reached. */
+uint64_t act_repeats(const struct act_set *a);
+uint64_t act_dropped(const struct act_set *a);
+
 /* ---- lists.c ---- */
 
 /* Each reader exits 2 with "filerank: file:line: message" on a bad file. */
