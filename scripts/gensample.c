@@ -248,6 +248,8 @@ struct gen {
 	FILE		*out[F_NFILES];
 	char		*path[F_NFILES];
 	struct user	 u[NUSER];
+	uint16_t	 present[NUSER];	/* today's order of arrival */
+	uint64_t	 seed;
 	char		*tail[NTAIL];
 	unsigned long	 connid;
 	unsigned long	 eventrec;
@@ -927,6 +929,48 @@ pick_user(struct gen *g)
 	return u;
 }
 
+/*
+ * pick_present: someone at work when a share act of the staff is in.
+ * Who is in is a prefix of the day's order of arrival, so the people at
+ * work on a Saturday or at 22:00 are a handful doing many things each,
+ * not hundreds doing one thing each (which would fill the weekend and
+ * late-night file rankings with the whole company).
+ */
+static const struct user *
+pick_present(struct gen *g, double act)
+{
+	const struct user *u;
+	uint32_t k = (uint32_t)ceil(NUSER * act);
+
+	if (k < 1)
+		k = 1;
+	if (k > NUSER)
+		k = NUSER;
+	do
+		u = &g->u[g->present[rnd(&g->r, k)]];
+	while (rndf(&g->r) > u->weight);
+	return u;
+}
+
+/* day_order: shuffle who comes in first on day d, from a stream of its
+ * own so the rest of the day does not depend on it. */
+static void
+day_order(struct gen *g, int d)
+{
+	struct rng r;
+
+	rng_seed(&r, g->seed ^ (0x70726573656e74ULL + (uint64_t)d));
+	for (int i = 0; i < NUSER; i++)
+		g->present[i] = (uint16_t)i;
+	for (int i = NUSER - 1; i > 0; i--) {
+		uint32_t j = rnd(&r, (uint32_t)i + 1);
+		uint16_t t = g->present[i];
+
+		g->present[i] = g->present[j];
+		g->present[j] = t;
+	}
+}
+
 static const int noise_ports[] = {
 	23, 22, 445, 3389, 1433, 8080, 5900, 21, 25, 80, 443, 3306, 6379,
 	2323, 5060, 8443, 9200, 11211, 53, 161
@@ -943,7 +987,7 @@ normal_bucket(struct gen *g, int64_t b0, int weekday)
 	/* people browsing: about 12 requests per active person per hour */
 	n = count(g, NUSER * act * 12 / 6);
 	for (i = 0; i < n; i++) {
-		const struct user *u = pick_user(g);
+		const struct user *u = pick_present(g, act);
 
 		/* nobody browses between 01:00 and 06:00 but the incident */
 		browse(g, b0 + rnd(&g->r, BUCKET_MS), u);
@@ -958,7 +1002,7 @@ normal_bucket(struct gen *g, int64_t b0, int weekday)
 	for (i = 0; i < n; i++) {
 		int r = (int)rnd(&g->r, 100);
 
-		file_access(g, b0 + rnd(&g->r, BUCKET_MS), pick_user(g),
+		file_access(g, b0 + rnd(&g->r, BUCKET_MS), pick_present(g, act),
 		    r < 78 ? OP_READ : r < 98 ? OP_WRITE : OP_DELETE);
 	}
 	/* mail in, all day (less at night), and out during work */
@@ -967,7 +1011,7 @@ normal_bucket(struct gen *g, int64_t b0, int weekday)
 		mail_in(g, b0 + rnd(&g->r, BUCKET_MS), pick_user(g));
 	n = count(g, act * NUSER * 1.5 * 24 / 144 / 8);
 	for (i = 0; i < n; i++)
-		mail_out(g, b0 + rnd(&g->r, BUCKET_MS), pick_user(g));
+		mail_out(g, b0 + rnd(&g->r, BUCKET_MS), pick_present(g, act));
 	/* the public web server */
 	n = count(g, 10 + 50 * (weekday ? office[hour] : 0.2));
 	for (i = 0; i < n; i++) {
@@ -1481,6 +1525,7 @@ main(int argc, char *argv[])
 	g->start = (int64_t)timegm(&tm) * 1000;
 
 	rng_seed(&g->r, seed);
+	g->seed = seed;
 	make_org(g);
 	mkdir_p(dir);
 	for (i = 0; i < F_NFILES; i++) {
@@ -1514,6 +1559,7 @@ main(int argc, char *argv[])
 
 		split(day, &dt);
 		wday = dt.tm_wday;
+		day_order(g, d);
 		if (wday == 6 && saturday < 0)
 			saturday = d;
 		for (bk = 0; bk < (int)(DAY_MS / BUCKET_MS); bk++) {
