@@ -99,6 +99,9 @@ local_minute(const struct tm_parts *t)
 	return last_ms;
 }
 
+static size_t stamp3164_any(struct ln_file *, const char *, size_t,
+    int64_t *);
+
 static size_t
 stamp3164(struct ln_file *f, const char *s, size_t n, int64_t *ts, int year)
 {
@@ -150,6 +153,36 @@ stamp3164(struct ln_file *f, const char *s, size_t n, int64_t *ts, int year)
 
 size_t
 syslog_stamp3164(struct ln_file *f, const char *s, size_t n, int64_t *ts)
+{
+	/* the stamp of the previous line, when its text and year context
+	 * repeat: busy logs write thousands of lines per second */
+	static char last[32];
+	static size_t lastlen;
+	static int lastyear;
+	static int64_t lastts;
+	size_t used;
+
+	if (lastlen > 0 && f->year != 0 && f->year == lastyear &&
+	    f->last_mon != 0 &&
+	    n > lastlen && memcmp(s, last, lastlen) == 0 &&
+	    s[lastlen] != '.' && (s[lastlen] < '0' || s[lastlen] > '9')) {
+		*ts = lastts;
+		return lastlen;
+	}
+	used = stamp3164_any(f, s, n, ts);
+	if (used > 0 && used <= sizeof last && f->year != 0) {
+		memcpy(last, s, used);
+		lastlen = used;
+		lastyear = f->year;
+		lastts = *ts;
+	} else
+		lastlen = 0;
+	return used;
+}
+
+/* stamp3164_any: both stamp layouts, uncached. */
+static size_t
+stamp3164_any(struct ln_file *f, const char *s, size_t n, int64_t *ts)
 {
 	int year = 0;
 
