@@ -133,6 +133,8 @@ struct det {
 	struct det_check *checks;
 	int		 bad_input;
 	int		 alerts;
+	unsigned long long no_ts;	/* events with an empty ts */
+	unsigned long long bad_ts;	/* events with an unreadable ts */
 };
 
 static const char *const alert_cols[] = {
@@ -194,8 +196,20 @@ det_ts(struct det *d, const struct rec_reader *r, int col, int64_t *t)
 
 	if (tm_parse(s, n, 0, t) == 0)
 		return 0;
-	warnx("%s:%lu: invalid ts '%.*s'", rec_file(r), rec_line(r),
-	    n > 64 ? 64 : (int)n, s);
+	/*
+	 * An empty ts is lognorm's "unknown" (a device that logs no time):
+	 * such an event cannot be placed in event time, which is no input
+	 * error; it is counted and reported once at the end.  A ts that is
+	 * there but unreadable is an error: the first few are named.
+	 */
+	if (n == 0) {
+		d->no_ts++;
+		return -1;
+	}
+	if (++d->bad_ts <= 5)
+		warnx("%s:%lu: invalid ts '%.*s'%s", rec_file(r), rec_line(r),
+		    n > 64 ? 64 : (int)n, s, d->bad_ts == 5 ?
+		    " (further ones are only counted)" : "");
 	d->bad_input = 1;
 	return -1;
 }
@@ -758,6 +772,14 @@ det_finish(struct det *d, int status)
 
 	release(d, 0, 1);
 	close_until(d, 0, 1);
+	if (d->no_ts)
+		fprintf(stderr, "%s: %llu event%s without a time (empty ts) "
+		    "could not be placed and %s not processed\n", __progname,
+		    d->no_ts, d->no_ts == 1 ? "" : "s",
+		    d->no_ts == 1 ? "was" : "were");
+	if (d->bad_ts > 5)
+		fprintf(stderr, "%s: %llu events with an invalid ts in all\n",
+		    __progname, d->bad_ts);
 	if (d->late)
 		fprintf(stderr, "%s: %llu event%s arrived more than %s late "
 		    "and %s not processed\n", __progname, d->late,

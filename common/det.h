@@ -152,8 +152,10 @@ int det_role(const struct det *d, const struct ip_addr *a,
 
 /*
  * det_ts: parse the ts field (column col) of r's current record.  Returns
- * 0 and sets *t, or -1 after printing "tool: file:line: invalid ts '...'"
- * (the record should then be skipped; det_finish will return 2).
+ * 0 and sets *t, or -1 when the record must be skipped: an empty ts (an
+ * event of unknown time) is counted and reported once by det_finish; an
+ * invalid one is reported as "tool: file:line: invalid ts '...'" (the
+ * first five) and makes det_finish return 2.
  */
 int det_ts(struct det *d, const struct rec_reader *r, int col, int64_t *t);
 

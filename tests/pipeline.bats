@@ -58,3 +58,14 @@ F=$FIX/pipeline
 	udp,1
 	OUT
 }
+
+@test "pipeline: a detector counts events of unknown time once, not as errors" {
+	printf '%s\n' "$CORE_HEADER" \
+	    ',gw,fw,deny,tcp,203.0.113.5,1,192.0.2.1,22,,,,,,,,,,,,,,' \
+	    ',gw,fw,deny,tcp,203.0.113.5,1,192.0.2.2,22,,,,,,,,,,,,,,' \
+	    > "$BATS_TEST_TMPDIR/nots.csv"
+	run scanwatch "$BATS_TEST_TMPDIR/nots.csv"
+	assert_success
+	assert_line --index 0 'scanwatch: 2 events without a time (empty ts) could not be placed and were not processed'
+	assert_line --index 1 "$ALERT_HEADER"
+}
