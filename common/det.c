@@ -215,6 +215,18 @@ det_ts(struct det *d, const struct rec_reader *r, int col, int64_t *t)
 }
 
 int
+det_refused(const char *s, size_t n)
+{
+	static const char *const verbs[] = { "deny", "drop", "reject",
+	    "block", NULL };
+
+	for (const char *const *v = verbs; *v != NULL; v++)
+		if (strlen(*v) == n && memcmp(*v, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+int
 det_addr(const struct rec_reader *r, int col, struct ip_addr *a)
 {
 	size_t n;

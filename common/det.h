@@ -167,6 +167,10 @@ int det_addr(const struct rec_reader *r, int col, struct ip_addr *a);
  * not a port. */
 int det_port(const struct rec_reader *r, int col);
 
+/* det_refused: the action s[0..n) is one of the refusals kazami.7 names
+ * (deny, drop, reject, block): the device stopped the attempt. */
+int det_refused(const char *s, size_t n);
+
 /* det_field_is: column col equals lit exactly. */
 int det_field_is(const struct rec_reader *r, int col, const char *lit);
 
