@@ -156,17 +156,6 @@ rec_needs_escape(const char *s, size_t n)
 	return 0;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 char *
 rec_unescape(const char *s, size_t n, size_t *outlen)
@@ -197,10 +186,10 @@ rec_unescape(const char *s, size_t n, size_t *outlen)
 			i++;
 			break;
 		case 'x':
-			if (i + 3 < n + 0 && hexval(s[i + 2]) >= 0 &&
-			    hexval(s[i + 3]) >= 0) {
-				out[o++] = (char)(hexval(s[i + 2]) * 16 +
-				    hexval(s[i + 3]));
+			if (i + 3 < n + 0 && hexdigit(s[i + 2]) >= 0 &&
+			    hexdigit(s[i + 3]) >= 0) {
+				out[o++] = (char)(hexdigit(s[i + 2]) * 16 +
+				    hexdigit(s[i + 3]));
 				i += 3;
 				break;
 			}

@@ -202,6 +202,18 @@ fshut(FILE *fp, const char *name)
 	return 0;
 }
 
+int
+hexdigit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 char **
 strv_split(const char *s, int c, size_t *countp)
 {

@@ -56,6 +56,9 @@ int64_t opt_duration(const char *optname, const char *arg);
  */
 int fshut(FILE *fp, const char *name);
 
+/* hexdigit: the value of hex digit c (either case), or -1. */
+int hexdigit(int c);
+
 /* Split s on c into a NULL-terminated array of fresh strings (caller frees
  * with strv_free).  Empty items are kept. */
 char **strv_split(const char *s, int c, size_t *countp);

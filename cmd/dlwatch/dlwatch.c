@@ -111,17 +111,6 @@ in_list(const char *const list[], const char *s, size_t n)
 	return 0;
 }
 
-static int
-hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * name_ext: the extension of the last path segment of a URL or file name
@@ -158,9 +147,9 @@ name_ext(const char *s, size_t n, int is_url, char *buf, size_t cap)
 	for (p = seg; p < end; p++) {
 		int c = (unsigned char)*p;
 
-		if (c == '%' && end - p >= 3 && hexv(p[1]) >= 0 &&
-		    hexv(p[2]) >= 0) {
-			c = hexv(p[1]) * 16 + hexv(p[2]);
+		if (c == '%' && end - p >= 3 && hexdigit(p[1]) >= 0 &&
+		    hexdigit(p[2]) >= 0) {
+			c = hexdigit(p[1]) * 16 + hexdigit(p[2]);
 			p += 2;
 		}
 		if (rl == sizeof raw)

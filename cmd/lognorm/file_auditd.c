@@ -106,17 +106,6 @@ field(const char *s, size_t n, const char *key, struct span *v, int *quoted)
 	return 0;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 /* take: a copy of key's value; unquoted string fields are hex-encoded by
  * auditd when they hold spaces or odd bytes, NULs (argument breaks in
@@ -136,13 +125,13 @@ take(struct aud_ev *a, const char *s, size_t n, const char *key, int strf)
 	a->bytes += v.n;
 	if (strf && !q && v.n % 2 == 0 && !(v.n == 6 &&
 	    memcmp(v.p, "(null)", 6) == 0)) {
-		for (i = 0; i < v.n && hexval((unsigned char)v.p[i]) >= 0; i++)
+		for (i = 0; i < v.n && hexdigit((unsigned char)v.p[i]) >= 0; i++)
 			;
 		if (i == v.n) {
 			d = xmalloc(v.n / 2 + 1);
 			for (i = 0; i < v.n / 2; i++) {
-				d[i] = (char)(hexval(v.p[2 * i]) << 4 |
-				    hexval(v.p[2 * i + 1]));
+				d[i] = (char)(hexdigit(v.p[2 * i]) << 4 |
+				    hexdigit(v.p[2 * i + 1]));
 				if (d[i] == '\0')
 					d[i] = ' ';
 			}
