@@ -54,6 +54,10 @@ ip_parse(const char *s, size_t n, struct ip_addr *a)
 		memcpy(a->b, v4prefix, 12);
 		return 0;
 	}
+	/* Longer than any address with brackets and a zone: not one.  (A
+	 * parser may try many spans; this keeps each try short.) */
+	if (n > IP_STRLEN + 2 + 64)
+		return -1;
 	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
 		s++;
 		n -= 2;

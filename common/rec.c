@@ -83,20 +83,32 @@ escape_into(char **buf, size_t *len, size_t *cap, const char *s, size_t n,
     int backslash)
 {
 	static const char hex[] = "0123456789abcdef";
+	/* Bytes that pass as they are: printable ASCII, and the backslash
+	 * too when the text is already in stream form. */
+	static const unsigned char plain[2][256] = {
+		{ [0x20 ... 0x7e] = 1 },
+		{ [0x20 ... 0x5b] = 1, [0x5d ... 0x7e] = 1 },
+	};
 	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *ok = plain[backslash != 0];
 	size_t i = 0;
 
 	grow(buf, cap, *len + n + 1);
 	while (i < n) {
-		unsigned char c = p[i];
-		size_t k;
+		unsigned char c;
+		size_t k, j = i;
 
-		if (c >= 0x20 && c < 0x7f && (c != '\\' || !backslash)) {
-			grow(buf, cap, *len + 2);
-			(*buf)[(*len)++] = (char)c;
-			i++;
+		while (j < n && ok[p[j]])
+			j++;
+		if (j > i) {
+			/* A run of plain bytes: one copy. */
+			grow(buf, cap, *len + (j - i) + 1);
+			memcpy(*buf + *len, p + i, j - i);
+			*len += j - i;
+			i = j;
 			continue;
 		}
+		c = p[i];
 		grow(buf, cap, *len + 5);
 		if (c >= 0x80 && (k = utf8_len(p + i, n - i)) > 0) {
 			grow(buf, cap, *len + k + 1);
@@ -757,6 +769,14 @@ wflush(struct rec_writer *w)
 	w->olen = 0;
 }
 
+static inline void
+wputc(struct rec_writer *w, char c)
+{
+	if (w->olen == w->ocap)
+		wflush(w);
+	w->obuf[w->olen++] = c;
+}
+
 static void
 wput(struct rec_writer *w, const char *s, size_t n)
 {
@@ -969,14 +989,14 @@ rec_emit(struct rec_writer *w)
 	w->pass_n = 0;
 	for (; i < w->ncols; i++) {
 		if (i > 0)
-			wput(w, ",", 1);
+			wputc(w, ',');
 		if (w->fn[i] > 0)
 			put_field(w, w->fp[i] ? w->fp[i] :
 			    w->scratch + w->foff[i], w->fn[i]);
 		w->fp[i] = NULL;
 		w->fn[i] = 0;
 	}
-	wput(w, "\n", 1);
+	wputc(w, '\n');
 	w->slen = 0;
 	w->written++;
 	if (w->line_buffered)
