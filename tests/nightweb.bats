@@ -157,6 +157,21 @@ N="$FIX/nightweb"
 	assert_output --partial ',10.0.0.9,,,mirror.example,,3,'
 }
 
+@test "nightweb: a proxy seen by the edge sensor raises no alert; its clients do" {
+	run nightweb -n 3 -a "$N/assets.csv" "$N/proxy.csv"
+	assert_success
+	assert_output "$(cat "$N/proxy.out")"
+	# without the inventory the proxy's six relayed requests are an alert
+	run nightweb -n 3 "$N/proxy.csv"
+	assert_line --index 1 --partial ',172.16.10.8,,,mirror.example,,3,2026-11-18T01:00:00.000Z,2026-11-18T01:02:00.000Z,'
+}
+
+@test "nightweb: --report counts what a proxy role left out" {
+	run nightweb --report -a "$N/assets.csv" "$N/proxy.csv"
+	assert_success
+	assert_output "$(cat "$N/proxy-report.out")"
+}
+
 @test "nightweb: --allow leaves out listed clients" {
 	run nightweb -n 3 -A <(echo 10.0.0.0/29) "$N/night.csv"
 	assert_success

@@ -55,7 +55,7 @@ static const struct optdef opts[] = {
 #define PAIRS_MAX 2000000		/* report: (client, host) pairs */
 #define TOP_HOSTS 3
 
-enum { LEFT_CACHE = 1, LEFT_ALLOW = 2 };
+enum { LEFT_CACHE = 1, LEFT_PROXY = 2, LEFT_ALLOW = 4 };
 
 /* One night request, as handed to the reorder buffer. */
 struct nev {
@@ -491,9 +491,14 @@ set_time(struct rec_writer *w, int i, int64_t t)
 	rec_set_copy(w, i, buf, tm_format(t, buf));
 }
 
+/* The reason column: the LEFT_* bits as words, in bit order. */
+static const char *const why_text[] = { "", "cache", "proxy",
+	"cache proxy", "allow", "cache allow", "proxy allow",
+	"cache proxy allow" };
+
 /* write_report: one row per night-active client, busiest first; the
- * clients left out (cache role, allow list) are listed too, with how
- * many of their requests were left out and why. */
+ * clients left out (cache or proxy role, allow list) are listed too, with
+ * how many of their requests were left out and why. */
 static int
 write_report(int line_buffered)
 {
@@ -554,9 +559,7 @@ write_report(int line_buffered)
 		set_time(w, 5, rs->first);
 		set_time(w, 6, rs->last);
 		rec_set_num(w, 7, (long long)rs->left);
-		rec_set_str(w, 8, rs->why == (LEFT_CACHE | LEFT_ALLOW) ?
-		    "cache allow" : rs->why == LEFT_CACHE ? "cache" :
-		    rs->why == LEFT_ALLOW ? "allow" : "");
+		rec_set_str(w, 8, why_text[rs->why]);
 		rec_emit(w);
 	}
 	free(rows);
@@ -569,7 +572,8 @@ write_report(int line_buffered)
  * to 06:00 local time by default) and, if asked, on weekends and
  * holidays: a PC browsing at 3 a.m. is either someone working late or
  * malware.  A cache server's scheduled crawl, the classic false alarm, is
- * left out by its inventory role, and the report says how much was.
+ * left out by its inventory role, as is a proxy (it relays its clients),
+ * and the report says how much was.
  */
 int
 main(int argc, char *argv[])
@@ -681,6 +685,7 @@ main(int argc, char *argv[])
 	status = 0;
 	while ((rc = rec_next(r)) == 1) {
 		struct nev ev;
+		const struct site_asset *as;
 		const char *s;
 		size_t n, hl;
 		int64_t t;
@@ -710,8 +715,12 @@ main(int argc, char *argv[])
 			continue;
 		s = rec_get(r, c_host, &n);
 		hl = norm_host(s, n, &hbuf, &hcap);
-		if (site_has_role(site, &ev.src, "cache"))
+		as = site_lookup(site, &ev.src);
+		if (site_asset_has_role(as, "cache"))
 			left |= LEFT_CACHE;
+		/* a proxy relays its clients, whom its own log names */
+		if (site_asset_has_role(as, "proxy"))
+			left |= LEFT_PROXY;
 		if (allow_nets && (ip_set_lookup(allow_nets, &ev.src) ||
 		    host_allowed(hbuf, hl)))
 			left |= LEFT_ALLOW;
