@@ -119,16 +119,56 @@ example.co.jp,1,1,0,2026-11-21T08:00:07.000Z,2026-11-21T08:00:07.000Z'
 	assert_output "$(cat "$D/rare-known.out")"
 }
 
-@test "domrank: --mode users ranks clients by requests to the watch list" {
-	run domrank --mode users "$D/web.csv"
+@test "domrank: --mode users -c 1 -r 1 ranks every client by requests to the watch list" {
+	run domrank --mode users -c 1 -r 1 "$D/web.csv"
 	assert_success
 	assert_output "$(cat "$D/users.out")"
 }
 
+@test "domrank: --mode users by default writes the clients that often visit the watch list" {
+	# 10.0.0.1: 3 requests, 2 of them to example.co.jp; 10.0.0.2 and
+	# 10.0.0.3 have 2 requests, 10.0.0.4 one: fewer than 3
+	run domrank --mode users "$D/web.csv"
+	assert_success
+	assert_output "$(head -2 "$D/users.out")"
+}
+
+@test "domrank: --min-repeat keeps users with N requests to one watch-list domain" {
+	# 10.0.0.3 made 2 requests, one to each github.io page
+	run domrank -m users -c 1 -r 2 "$D/web.csv"
+	assert_success
+	assert_output "$(sed -n '1,2p;4p' "$D/users.out")"
+	run domrank -m users --min-count 1 --min-repeat 3 "$D/web.csv"
+	assert_output "$ALERT_HEADER"
+}
+
+@test "domrank: a proxy's relayed requests are left out by its inventory role" {
+	run domrank -a "$D/assets.csv" "$D/proxy.csv"
+	assert_success
+	# 2 crawl requests, 3 relayed for 10.0.0.1, 1 for 10.0.0.2
+	assert_output --partial '6 records from proxies (inventory role proxy) left out'
+	[ "$(domrank -a "$D/assets.csv" "$D/proxy.csv" 2>/dev/null)" = "$(cat "$D/proxy-rank.out")" ]
+	[ "$(KAZAMI_ASSETS="$D/assets.csv" domrank "$D/proxy.csv" 2>/dev/null)" = "$(cat "$D/proxy-rank.out")" ]
+	# without the inventory the proxy is a client, counted twice over
+	run domrank "$D/proxy.csv"
+	assert_line --index 1 'rare.example,6,2,630,2026-11-21T09:00:00.000Z,2026-11-21T09:02:00.500Z'
+	refute_output --partial 'left out'
+}
+
+@test "domrank: a proxy is not a user to watch; its clients are" {
+	[ "$(domrank -m users -a "$D/assets.csv" "$D/proxy.csv" 2>/dev/null)" = "$(cat "$D/proxy-users.out")" ]
+	run domrank -m users "$D/proxy.csv"
+	assert_line --index 1 --partial ',domrank.users,medium,172.16.10.8,,,rare.example,,6,'
+	assert_line --index 2 --partial ',domrank.users,low,10.0.0.1,,,rare.example,,3,'
+}
+
 @test "domrank: --watchlist applies an earlier watch list to new data" {
-	run domrank -m users --watchlist "$D/watch.csv" "$D/web.csv"
+	run domrank -m users -c 1 -r 1 --watchlist "$D/watch.csv" "$D/web.csv"
 	assert_success
 	assert_output "$(cat "$D/users-watch.out")"
+	# one request each: nobody visits it often
+	run domrank -m users --watchlist "$D/watch.csv" "$D/web.csv"
+	assert_output "$ALERT_HEADER"
 	run domrank --watchlist "$D/watch.csv" "$D/web.csv"
 	assert_success
 	assert_output "$(cat "$D/rank-watch.out")"
@@ -144,7 +184,7 @@ example.co.jp,1,1,0,2026-11-21T08:00:07.000Z,2026-11-21T08:00:07.000Z'
 	run_stdin <(echo "$CORE_HEADER"
 	    for h in a.example b.example c.example; do
 		echo "2026-11-21T09:00:00.000Z,px,proxy,allow,tcp,10.9.9.9,,,443,,$h,,,,10,,,,,,,,"
-	    done) domrank -m users
+	    done) domrank -m users -r 1
 	assert_success
 	assert_line --index 1 --partial ',domrank.users,medium,10.9.9.9,,,a.example,,3,'
 }
@@ -240,7 +280,7 @@ a.example,2,2,10,2026-11-21T09:00:02.000Z,2026-11-21T09:00:02.000Z'
 }
 
 @test "domrank: --min-count keeps users with at least N watch-list requests" {
-	run domrank -m users -c 2 "$D/web.csv"
+	run domrank -m users -c 2 -r 1 "$D/web.csv"
 	assert_success
 	assert_output "$(head -4 "$D/users.out")"
 }

@@ -16,14 +16,17 @@
 #include "tm.h"
 #include "util.h"
 
-#define SYNOPSIS "[-eHhMPuV] [-C N] [-c N] [-K FILE] [-k KINDS] [-m MODE] " \
-	"[-n N] [-p FILE] [-R N] [-s KEY] [-w FILE] [-x N] [FILE ...]"
+#define SYNOPSIS "[-eHhMPuV] [-a FILE] [-C N] [-c N] [-K FILE] [-k KINDS] " \
+	"[-m MODE] [-n N] [-p FILE] [-R N] [-r N] [-s KEY] [-w FILE] [-x N] " \
+	"[FILE ...]"
 
 static const struct optdef opts[] = {
+	{ "assets", 'a', required_argument, "FILE",
+	    "site inventory; role proxy is left out (default $KAZAMI_ASSETS)" },
 	{ "max-clients", 'C', required_argument, "N",
 	    "rare: at most N distinct clients (1-32, default 2)" },
 	{ "min-count", 'c', required_argument, "N",
-	    "users: at least N watch-list requests (default 1)" },
+	    "users: at least N watch-list requests (default 3)" },
 	{ "exit-status", 'e', no_argument, NULL,
 	    "exit 1 when a rare or users row was written" },
 	{ "host", 'H', no_argument, NULL,
@@ -45,6 +48,8 @@ static const struct optdef opts[] = {
 	    "public suffix list (default $KAZAMI_PSL, Debian's list)" },
 	{ "max-requests", 'R', required_argument, "N",
 	    "rare: at most N requests (default 10)" },
+	{ "min-repeat", 'r', required_argument, "N",
+	    "users: at least N of them to one domain (default 2)" },
 	{ "sort", 's', required_argument, "KEY",
 	    "rank by requests (default), clients or bytes" },
 	{ "line-buffered", 'u', no_argument, NULL,
@@ -75,11 +80,12 @@ enum { SORT_REQ, SORT_CLIENTS, SORT_BYTES };
 static int mode = MODE_RANK, sortkey = SORT_REQ, merge_mode;
 static int partial;
 static unsigned long long max_req = 10, top;
-static unsigned long long min_count = 1;
+/* users: "often" is at least 3 requests, 2 of them to one domain. */
+static unsigned long long min_count = 3, min_repeat = 2;
 static unsigned max_clients = 2;
 static char **kinds;
 static struct map *pairs;	/* users mode: pairkey -> pairval */
-static unsigned long long over_keys, no_names;
+static unsigned long long over_keys, no_names, left_proxy;
 
 static void
 span_time(int64_t t, int64_t *first, int64_t *last)
@@ -229,7 +235,7 @@ read_events(struct rec_reader *r)
 	int c_bytes = rec_col(r, "bytes"), c_ts = rec_need(r, "ts");
 	const char *prev_src = NULL;
 	size_t prev_len = 0, head = 0, n = 0, i;
-	uint32_t prev_id = UINT32_MAX;
+	uint32_t prev_id = UINT32_MAX, id;
 	char *srcbuf = NULL;
 	size_t srccap = 0;
 	struct pending ring[RING];
@@ -253,6 +259,37 @@ read_events(struct rec_reader *r)
 			host = rec_get(r, c_dst, &hn);
 		if (hn == 0)
 			continue;
+		src = rec_get(r, c_src, &sn);
+		id = UINT32_MAX;
+		if (sn > 0) {
+			/* clients are joined by spaces in --partial output */
+			if (memchr(src, ' ', sn)) {
+				if (sn > srccap) {
+					srccap = sn;
+					srcbuf = xrealloc(srcbuf, srccap);
+				}
+				for (i = 0; i < sn; i++)
+					srcbuf[i] = src[i] == ' ' ? '_' : src[i];
+				src = srcbuf;
+				prev_src = NULL;
+			}
+			if (prev_src && sn == prev_len &&
+			    memcmp(src, prev_src, sn) == 0)
+				id = prev_id;
+			else {
+				id = client_id(src, sn);
+				prev_src = id == UINT32_MAX ? NULL :
+				    cl[id].name;
+				prev_len = sn;
+				prev_id = id;
+			}
+			/* a proxy relays requests its own log names */
+			if (id != UINT32_MAX ? cl[id].proxy != 0 :
+			    is_proxy(src, sn)) {
+				left_proxy++;
+				continue;
+			}
+		}
 		if (n == RING) {	/* the oldest is due */
 			count_one(&ring[head]);
 			head = (head + 1) % RING;
@@ -269,31 +306,8 @@ read_events(struct rec_reader *r)
 		p->bytes = span_u64(v, vn);
 		v = rec_get(r, c_ts, &vn);
 		p->t = span_ts(v, vn);
-		src = rec_get(r, c_src, &sn);
 		p->has_client = sn > 0;
-		if (sn > 0) {
-			/* clients are joined by spaces in --partial output */
-			if (memchr(src, ' ', sn)) {
-				if (sn > srccap) {
-					srccap = sn;
-					srcbuf = xrealloc(srcbuf, srccap);
-				}
-				for (i = 0; i < sn; i++)
-					srcbuf[i] = src[i] == ' ' ? '_' : src[i];
-				src = srcbuf;
-				prev_src = NULL;
-			}
-			if (prev_src && sn == prev_len &&
-			    memcmp(src, prev_src, sn) == 0)
-				p->id = prev_id;
-			else {
-				p->id = client_id(src, sn);
-				prev_src = p->id == UINT32_MAX ? NULL :
-				    cl[p->id].name;
-				prev_len = sn;
-				prev_id = p->id;
-			}
-		}
+		p->id = id;
 		n++;
 		if (n > RING / 2) {
 			/* half way: the cache slot is in; fetch the counters */
@@ -630,7 +644,8 @@ write_users(struct rec_writer *w)
 		const char *name;
 		int j;
 
-		if (u->req < min_count)
+		/* top[0] is the domain it requested most */
+		if (u->req < min_count || u->top[0].req < min_repeat)
 			continue;
 		if (top && out >= top)
 			break;
@@ -796,7 +811,8 @@ free_all(void)
 int
 main(int argc, char *argv[])
 {
-	const char *psl_path = NULL, *known_path = NULL;
+	const char *psl_path = NULL, *known_path = NULL, *assets_path = NULL;
+	struct site *inv;
 	char *watch_path = NULL;
 	struct rec_reader *r;
 	struct rec_writer *w;
@@ -808,6 +824,9 @@ main(int argc, char *argv[])
 	kinds = strv_split("proxy,web", ',', NULL);
 	while ((c = opt_next(argc, argv, opts)) != -1) {
 		switch (c) {
+		case 'a':
+			assets_path = optarg;
+			break;
 		case 'C':
 			max_clients = (unsigned)opt_num("--max-clients",
 			    optarg, 1, EXACT_MAX);
@@ -865,6 +884,10 @@ main(int argc, char *argv[])
 			max_req = (unsigned long long)opt_num("--max-requests",
 			    optarg, 0, LLONG_MAX);
 			break;
+		case 'r':
+			min_repeat = (unsigned long long)opt_num(
+			    "--min-repeat", optarg, 1, LLONG_MAX);
+			break;
 		case 's':
 			if (strcmp(optarg, "requests") == 0)
 				sortkey = SORT_REQ;
@@ -920,6 +943,9 @@ main(int argc, char *argv[])
 		known = load_known(known_path);
 	if (watch_path)
 		watch = load_watch(watch_path);
+	if ((inv = site_load(assets_path)) == NULL)
+		return EXIT_ERROR;
+	site = inv;
 	names_init();
 	clients = map_new(sizeof(uint32_t));
 	if (mode == MODE_USERS)
@@ -930,6 +956,10 @@ main(int argc, char *argv[])
 	rc = merge_mode ? read_partials(r) : read_events(r);
 	status = rc < 0 ? EXIT_ERROR : rec_status(r);
 	rec_close(r);
+	if (left_proxy)
+		warnx("%llu records from proxies (inventory role proxy) left "
+		    "out: their clients are in the proxy's own log",
+		    left_proxy);
 	if (over_keys)
 		warnx("%llu records for names beyond --max-keys %llu not "
 		    "ranked", over_keys, max_keys);
@@ -954,6 +984,7 @@ main(int argc, char *argv[])
 	if (rec_wclose(w) != 0)
 		status = EXIT_ERROR;
 	free_all();
+	site_free(inv);
 	if (status)
 		return status;
 	return exit_status && out && mode != MODE_RANK ? EXIT_FOUND :

@@ -14,6 +14,7 @@
 #include <libpsl.h>
 
 #include "map.h"
+#include "site.h"
 
 /*
  * Distinct clients per name: an exact sorted array of client ids while
@@ -53,10 +54,12 @@ struct dom {
 	uint32_t	 name_len;
 };
 
-/* A client, by id: its text (the map's key) and its unseeded hash. */
+/* A client, by id: its text (the map's key), its unseeded hash and
+ * whether the inventory calls it a proxy. */
 struct client {
 	const char	*name;		/* not NUL-terminated */
 	uint32_t	 len;
+	uint32_t	 proxy;		/* inventory role "proxy" */
 	uint64_t	 hash;		/* for sketches */
 };
 
@@ -101,10 +104,14 @@ const char *dom_name(const struct dom *d, size_t *n);
 int cmp_name(const struct dom *a, const struct dom *b);
 
 /* sets.c */
+extern const struct site *site;		/* -a: the inventory */
 extern struct map *clients;		/* client text -> uint32_t id */
 extern struct client *cl;		/* id -> client */
 extern unsigned long long over_clients;
 
+/* is_proxy: client text s[0..n) is an address whose inventory role is
+ * "proxy". */
+int is_proxy(const char *s, size_t n);
 /* client_id: the id of client text s[0..n), interned; UINT32_MAX when
  * the client table is full (counted in over_clients). */
 uint32_t client_id(const char *s, size_t n);

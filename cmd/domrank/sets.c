@@ -5,9 +5,12 @@
 #include <string.h>
 
 #include "domrank.h"
+#include "ip.h"
 #include "map.h"
+#include "site.h"
 #include "util.h"
 
+const struct site *site;
 struct map *clients;
 struct client *cl;
 unsigned long long over_clients;
@@ -73,8 +76,17 @@ dom_clients(const struct dom *d)
 	return e <= EXACT_MAX ? EXACT_MAX + 1 : e;
 }
 
+int
+is_proxy(const char *s, size_t n)
+{
+	struct ip_addr a;
+
+	return site && !site_empty(site) && ip_parse(s, n, &a) == 0 &&
+	    site_has_role(site, &a, "proxy");
+}
+
 /* client_id: the id of client text s[0..n), interned; UINT32_MAX when
- * the client table is full. */
+ * the client table is full.  The inventory is asked once per client. */
 uint32_t
 client_id(const char *s, size_t n)
 {
@@ -96,6 +108,7 @@ client_id(const char *s, size_t n)
 	cl[next].name = map_key(clients, id, &n);
 	cl[next].len = (uint32_t)n;
 	cl[next].hash = hash64(s, n);
+	cl[next].proxy = (uint32_t)is_proxy(s, n);
 	return next;
 }
 
