@@ -95,6 +95,15 @@ P="$FIX/portwatch"
 	assert_output "$(cat "$P/noproto.out")"
 }
 
+@test "portwatch: a --where proto= term does not match a record without proto" {
+	run portwatch -n 0 -w 'dport=8333 proto=tcp' "$P/noproto.csv"
+	assert_success
+	refute_output --partial 'portwatch.where'
+	run portwatch -n 0 -w 'dport=8333' "$P/noproto.csv"
+	assert_success
+	assert_line "2026-11-21T09:00:03.000Z,portwatch.where,medium,10.1.1.1,198.51.100.7,8333,,,1,2026-11-21T09:00:03.000Z,2026-11-21T09:00:03.000Z,port 8333 matches where 'dport=8333' to 198.51.100.7; 0 of 1 blocked,open"
+}
+
 @test "portwatch: --rare-hosts 1 makes the second host's use common" {
 	run portwatch -n 1 "$P/rare.csv"
 	assert_success
