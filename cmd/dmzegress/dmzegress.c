@@ -245,17 +245,6 @@ allowed(const struct site_asset *as, const struct ip_addr *src,
 	return 0;
 }
 
-static int
-is_blocked(const char *s, size_t n)
-{
-	static const char *const verbs[] = { "deny", "drop", "reject",
-	    "block", NULL };
-
-	for (const char *const *v = verbs; *v != NULL; v++)
-		if (strlen(*v) == n && memcmp(*v, s, n) == 0)
-			return 1;
-	return 0;
-}
 
 /* service: a name for the ports an operator reads at a glance. */
 static const char *
@@ -450,7 +439,7 @@ report(const struct det_opts *o, struct rec_reader *r, const struct site *site,
 		}
 		row->count++;
 		s = rec_get(r, caction, &len);
-		row->blocked += is_blocked(s, len);
+		row->blocked += det_refused(s, len);
 		if (t < row->first)
 			row->first = t;
 		if (t > row->last)
@@ -623,7 +612,7 @@ main(int argc, char *argv[])
 		if (det_ts(dz.det, r, cts, &t) != 0)
 			continue;
 		s = rec_get(r, caction, &n);
-		e.blocked = (uint8_t)is_blocked(s, n);
+		e.blocked = (uint8_t)det_refused(s, n);
 		s = rec_get(r, chost, &n);
 		e.host = n ? xstrndup(s, n) : NULL;
 		s = rec_get(r, cuser, &n);

@@ -377,17 +377,6 @@ candidate(const struct pw *pw, const struct pev *e)
 	    !never_rare(pw, e->proto, e->noproto, e->dport);
 }
 
-static int
-is_blocked(const char *s, size_t n)
-{
-	static const char *const verbs[] = { "deny", "drop", "reject",
-	    "block", NULL };
-
-	for (const char *const *v = verbs; *v != NULL; v++)
-		if (strlen(*v) == n && memcmp(*v, s, n) == 0)
-			return 1;
-	return 0;
-}
 
 static int
 exempt(const struct pw *pw, const struct ip_addr *a)
@@ -617,7 +606,7 @@ main(int argc, char *argv[])
 		if (det_ts(pw.det, r, cts, &t) != 0)
 			continue;
 		s = rec_get(r, caction, &n);
-		e.blocked = (uint8_t)is_blocked(s, n);
+		e.blocked = (uint8_t)det_refused(s, n);
 		s = rec_get(r, chost, &n);
 		e.host = n ? xstrndup(s, n) : NULL;
 		s = rec_get(r, cuser, &n);
