@@ -123,6 +123,49 @@ span_ts(const char *s, size_t n)
 }
 
 /*
+ * ts_memo: the last "...SS.mmmZ" time parsed in full, less its
+ * milliseconds.  Records come in time order, about a hundred a second on a
+ * busy proxy, so most times differ from the last only in their last three
+ * digits and need no full parse.  A longer time than the memo holds is
+ * simply parsed every time.
+ */
+struct ts_memo {
+	char		 text[40];
+	size_t		 n;		/* 0: nothing held */
+	int64_t		 base;
+};
+
+/* ms_tail: the milliseconds of a time ending ".mmmZ", or -1. */
+static int
+ms_tail(const char *s, size_t n)
+{
+	const char *m = s + n - 4;
+
+	if (n < 6 || s[n - 1] != 'Z' || s[n - 5] != '.' || m[0] < '0' ||
+	    m[0] > '9' || m[1] < '0' || m[1] > '9' || m[2] < '0' || m[2] > '9')
+		return -1;
+	return (m[0] - '0') * 100 + (m[1] - '0') * 10 + (m[2] - '0');
+}
+
+static int64_t
+span_ts_memo(struct ts_memo *tm, const char *s, size_t n)
+{
+	int64_t t;
+	int ms = ms_tail(s, n);
+
+	if (ms >= 0 && n == tm->n && memcmp(s, tm->text, n - 4) == 0)
+		return tm->base + ms;
+	t = span_ts(s, n);
+	tm->n = 0;
+	if (t != TM_NONE && ms >= 0 && n <= sizeof tm->text) {
+		memcpy(tm->text, s, n);
+		tm->n = n;
+		tm->base = t - ms;
+	}
+	return t;
+}
+
+/*
  * candidate: users mode without a watch list: d may still end on the
  * watch list (it stays rare).  A name that stops being rare never becomes
  * rare again, so its per-client pairs can go.
@@ -169,23 +212,76 @@ kind_counts(const char *s, size_t n)
 
 /*
  * read_events: count event records.  Most of the time goes to waiting
- * for memory (the host cache, the name's counters, its client set are
- * scattered over tens of megabytes), so records pass through a short
- * pipeline: the cache slot is prefetched when a record is read, the
- * counters RING / 2 records later, and the record is counted RING records
- * later.  Records are still counted in input order.
+ * for memory (the host cache, the client table, the name's counters and
+ * its client set are scattered over tens of megabytes), so records pass
+ * through a short pipeline, STAGE_* records after they were read: the host
+ * cache slot and the client's index slot are prefetched when a record is
+ * read, the client's entry at STAGE_CLIENT, the client is looked up and
+ * the counters prefetched at STAGE_DOM, the name and the line of the
+ * client set this client falls in at STAGE_SET, and the record is counted
+ * RING records after it was read.  Every stage before the count only
+ * hints the memory system, save the client lookup, which is done in input
+ * order; records are counted in input order.
  */
-#define RING 16
+#define RING 32
+#define STAGE_CLIENT 5
+#define STAGE_DOM 10
+#define STAGE_SET 21
 
 struct pending {
 	char		*host;		/* copy of host (or dst) */
 	size_t		 hn, hcap;
 	uint64_t	 h;		/* its cache hash */
+	char		*src;		/* copy of src, ' ' as '_' */
+	size_t		 sn, scap;
+	uint64_t	 hc;		/* its client map hash */
 	uint64_t	 bytes;
 	int64_t		 t;
+	uint32_t	 idx;		/* dv[] index the cache named, or
+					   UINT32_MAX */
 	uint32_t	 id;		/* client id, UINT32_MAX if none */
-	int		 has_client;
+	int		 proxy;		/* from a proxy: left out */
 };
+
+/* prefetch_dom: d's name and the part of its client set that client id
+ * touches. */
+static inline void
+prefetch_dom(const struct dom *d, uint32_t id)
+{
+	__builtin_prefetch(names + d->name_off);
+	if (d->set_cap == SET_HLL) {
+		if (id != UINT32_MAX)
+			__builtin_prefetch(d->set.hll + (cl[id].hash >>
+			    (64 - HLL_P)));
+	} else if (d->set_cap != 0) {
+		__builtin_prefetch(d->set.ids);
+		if (d->set_cap > 16)
+			__builtin_prefetch(d->set.ids + 16);
+	}
+}
+
+/* stage_dom: look the client up (a proxy is left out) and start loading
+ * the counters the host cache names. */
+static void
+stage_dom(struct pending *q)
+{
+	const struct cslot *cs = CSLOT(q->h);
+
+	q->id = UINT32_MAX;
+	q->proxy = 0;
+	if (q->sn > 0) {
+		q->id = client_id_hashed(q->src, q->sn, q->hc);
+		/* a proxy relays requests its own log names */
+		q->proxy = q->id != UINT32_MAX ? cl[q->id].proxy != 0 :
+		    is_proxy(q->src, q->sn);
+	}
+	q->idx = UINT32_MAX;
+	if (!q->proxy && cs->tag == CTAG(q->h) && cs->idx < dn) {
+		q->idx = cs->idx;
+		__builtin_prefetch(&dv[q->idx]);
+		__builtin_prefetch((char *)&dv[q->idx + 1] - 1);
+	}
+}
 
 static void
 count_one(struct pending *p)
@@ -193,6 +289,10 @@ count_one(struct pending *p)
 	struct dom *d;
 	int noname;
 
+	if (p->proxy) {
+		left_proxy++;
+		return;
+	}
 	if ((d = dom_of_host(p->host, p->hn, p->h, &noname)) == NULL) {
 		if (noname)
 			no_names++;
@@ -203,7 +303,7 @@ count_one(struct pending *p)
 	d->req++;
 	d->bytes += p->bytes;
 	span_time(p->t, &d->first, &d->last);
-	if (!p->has_client)
+	if (p->sn == 0)
 		return;
 	set_add(d, p->id);
 	if (pairs && !(d->flags & D_GONE)) {
@@ -227,21 +327,44 @@ count_one(struct pending *p)
 	}
 }
 
+/* copy_src: src[0..sn) into p, spaces as '_' (clients are joined by
+ * spaces in --partial output); its hash, reused from prev when equal. */
+static void
+copy_src(struct pending *p, const struct pending *prev, const char *src,
+    size_t sn)
+{
+	size_t i;
+
+	if (sn > p->scap)
+		p->src = xrealloc(p->src, p->scap = sn + 32);
+	p->sn = sn;
+	if (sn == 0)
+		return;
+	memcpy(p->src, src, sn);
+	if (memchr(src, ' ', sn))
+		for (i = 0; i < sn; i++)
+			if (p->src[i] == ' ')
+				p->src[i] = '_';
+	if (prev && prev->sn == sn && memcmp(prev->src, p->src, sn) == 0)
+		p->hc = prev->hc;
+	else
+		p->hc = hash_bytes(p->src, sn);
+	map_prefetch(clients, p->hc, 0);
+}
+
 static int
 read_events(struct rec_reader *r)
 {
 	int c_kind = rec_col(r, "kind"), c_host = rec_need(r, "host");
 	int c_src = rec_need(r, "src"), c_dst = rec_col(r, "dst");
 	int c_bytes = rec_col(r, "bytes"), c_ts = rec_need(r, "ts");
-	const char *prev_src = NULL;
-	size_t prev_len = 0, head = 0, n = 0, i;
-	uint32_t prev_id = UINT32_MAX, id;
-	char *srcbuf = NULL;
-	size_t srccap = 0;
-	struct pending ring[RING];
+	size_t head = 0, n = 0, i;
+	struct pending ring[RING], *prev = NULL;
+	struct ts_memo tsm;
 	int rc;
 
 	memset(ring, 0, sizeof ring);
+	memset(&tsm, 0, sizeof tsm);
 	if (c_kind < 0)
 		kinds = NULL;	/* no kind column: every record is web use */
 	while ((rc = rec_next(r)) == 1) {
@@ -259,37 +382,6 @@ read_events(struct rec_reader *r)
 			host = rec_get(r, c_dst, &hn);
 		if (hn == 0)
 			continue;
-		src = rec_get(r, c_src, &sn);
-		id = UINT32_MAX;
-		if (sn > 0) {
-			/* clients are joined by spaces in --partial output */
-			if (memchr(src, ' ', sn)) {
-				if (sn > srccap) {
-					srccap = sn;
-					srcbuf = xrealloc(srcbuf, srccap);
-				}
-				for (i = 0; i < sn; i++)
-					srcbuf[i] = src[i] == ' ' ? '_' : src[i];
-				src = srcbuf;
-				prev_src = NULL;
-			}
-			if (prev_src && sn == prev_len &&
-			    memcmp(src, prev_src, sn) == 0)
-				id = prev_id;
-			else {
-				id = client_id(src, sn);
-				prev_src = id == UINT32_MAX ? NULL :
-				    cl[id].name;
-				prev_len = sn;
-				prev_id = id;
-			}
-			/* a proxy relays requests its own log names */
-			if (id != UINT32_MAX ? cl[id].proxy != 0 :
-			    is_proxy(src, sn)) {
-				left_proxy++;
-				continue;
-			}
-		}
 		if (n == RING) {	/* the oldest is due */
 			count_one(&ring[head]);
 			head = (head + 1) % RING;
@@ -301,32 +393,41 @@ read_events(struct rec_reader *r)
 		memcpy(p->host, host, hn);
 		p->hn = hn;
 		p->h = hash_bytes(host, hn) | 1;
-		__builtin_prefetch(&cache[p->h >> (64 - CACHE_BITS)]);
+		__builtin_prefetch(CSLOT(p->h));
+		src = rec_get(r, c_src, &sn);
+		copy_src(p, prev, src, sn);
 		v = rec_get(r, c_bytes, &vn);
 		p->bytes = span_u64(v, vn);
 		v = rec_get(r, c_ts, &vn);
-		p->t = span_ts(v, vn);
-		p->has_client = sn > 0;
-		p->id = id;
+		p->t = span_ts_memo(&tsm, v, vn);
+		prev = p;
 		n++;
-		if (n > RING / 2) {
-			/* half way: the cache slot is in; fetch the counters */
-			struct pending *q = &ring[(head + n - 1 - RING / 2) %
-			    RING];
-			const struct cslot *cs = &cache[q->h >> (64 -
-			    CACHE_BITS)];
+		if (n > STAGE_CLIENT) {
+			struct pending *q = &ring[(head + n - 1 -
+			    STAGE_CLIENT) % RING];
 
-			if (cs->hash == q->h) {
-				__builtin_prefetch(&dv[cs->idx]);
-				__builtin_prefetch(names + dv[cs->idx].name_off);
-			}
+			if (q->sn)
+				map_prefetch(clients, q->hc, 1);
+		}
+		if (n > STAGE_DOM)
+			stage_dom(&ring[(head + n - 1 - STAGE_DOM) % RING]);
+		if (n > STAGE_SET) {
+			struct pending *q = &ring[(head + n - 1 - STAGE_SET) %
+			    RING];
+
+			if (q->idx != UINT32_MAX && q->idx < dn)
+				prefetch_dom(&dv[q->idx], q->id);
 		}
 	}
+	/* the last records: their client lookups, in order, then counts */
+	for (i = n > STAGE_DOM ? n - STAGE_DOM : 0; i < n; i++)
+		stage_dom(&ring[(head + i) % RING]);
 	for (i = 0; i < n; i++)
 		count_one(&ring[(head + i) % RING]);
-	for (i = 0; i < RING; i++)
+	for (i = 0; i < RING; i++) {
 		free(ring[i].host);
-	free(srcbuf);
+		free(ring[i].src);
+	}
 	return rc;
 }
 

@@ -30,7 +30,7 @@
 #define HLL_TAGLEN 5
 #define SET_HLL 0xffff		/* set_cap value of a name in sketch mode */
 
-#define CACHE_BITS 18		/* raw host -> name cache: 2^18 slots, 4 MiB */
+#define CACHE_BITS 19		/* raw host -> name cache: 2^19 slots, 4 MiB */
 #define CLIENTS_MAX (1u << 20)	/* distinct clients held */
 
 /* D_REG: the name is a registrable domain (libpsl said so). */
@@ -65,15 +65,18 @@ struct client {
 
 /*
  * The host cache spares most records the public suffix lookup (about a
- * microsecond): a direct-mapped array of slots keyed by the seeded hash of
- * the raw host text.  A slot is only trusted when its name is also the
- * host's own tail, so a hash collision cannot credit the wrong name.
+ * microsecond) and the name table's probes: a direct-mapped array of
+ * slots keyed by the seeded hash of the raw host text (its top CACHE_BITS
+ * pick the slot, its low 32 bits are the tag; never 0, so an empty slot
+ * matches nothing).  A slot is only trusted when its name is also the
+ * host's own tail, so a collision cannot credit the wrong name.
  */
 struct cslot {
-	uint64_t	 hash;
+	uint32_t	 tag;
 	uint32_t	 idx;		/* into dv[] */
-	uint32_t	 pad;
 };
+#define CSLOT(h) (&cache[(h) >> (64 - CACHE_BITS)])
+#define CTAG(h) ((uint32_t)(h))
 
 /* names.c */
 extern int host_mode;			/* -H */
@@ -115,6 +118,8 @@ int is_proxy(const char *s, size_t n);
 /* client_id: the id of client text s[0..n), interned; UINT32_MAX when
  * the client table is full (counted in over_clients). */
 uint32_t client_id(const char *s, size_t n);
+/* client_id_hashed: the same, for s's hash_bytes h (see map_prefetch). */
+uint32_t client_id_hashed(const char *s, size_t n, uint64_t h);
 /* cmp_client: two clients' text in byte order. */
 int cmp_client(uint32_t a, uint32_t b);
 /* set_add: add client id to d's set; 1 when the exact set grew. */

@@ -340,8 +340,8 @@ dom_of_host(const char *s, size_t n, uint64_t h, int *noname)
 	size_t len;
 	int isreg;
 
-	slot = &cache[h >> (64 - CACHE_BITS)];
-	if (slot->hash == h) {
+	slot = CSLOT(h);
+	if (slot->tag == CTAG(h)) {
 		d = &dv[slot->idx];
 		if (tail_is(s, n, names + d->name_off, d->name_len))
 			return d;
@@ -355,7 +355,7 @@ dom_of_host(const char *s, size_t n, uint64_t h, int *noname)
 	d = dom_get(buf, len, isreg);
 	if (d == NULL)
 		return NULL;
-	slot->hash = h;
+	slot->tag = CTAG(h);
 	slot->idx = (uint32_t)(d - dv);
 	return d;
 }

@@ -90,16 +90,24 @@ is_proxy(const char *s, size_t n)
 uint32_t
 client_id(const char *s, size_t n)
 {
-	uint32_t *id, next = (uint32_t)map_count(clients);
+	return client_id_hashed(s, n, hash_bytes(s, n));
+}
 
-	id = map_get(clients, s, n);
-	if (id)
-		return *id;
+uint32_t
+client_id_hashed(const char *s, size_t n, uint64_t h)
+{
+	uint32_t *id, next = (uint32_t)map_count(clients);
+	int isnew;
+
 	if (next >= CLIENTS_MAX || n > UINT32_MAX) {
+		if ((id = map_get(clients, s, n)) != NULL)
+			return *id;
 		over_clients++;
 		return UINT32_MAX;
 	}
-	id = map_put(clients, s, n, NULL);
+	id = map_put_hashed(clients, s, n, h, &isnew);
+	if (!isnew)
+		return *id;
 	*id = next;
 	if (next >= cl_cap) {
 		cl_cap = cl_cap ? cl_cap * 2 : 1024;
