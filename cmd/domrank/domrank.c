@@ -239,6 +239,7 @@ struct pending {
 	int64_t		 t;
 	uint32_t	 idx;		/* dv[] index the cache named, or
 					   UINT32_MAX */
+	uint64_t	 hm;		/* not in the cache: miss_prefetch0 */
 	uint32_t	 id;		/* client id, UINT32_MAX if none */
 	int		 proxy;		/* from a proxy: left out */
 };
@@ -276,11 +277,15 @@ stage_dom(struct pending *q)
 		    is_proxy(q->src, q->sn);
 	}
 	q->idx = UINT32_MAX;
-	if (!q->proxy && cs->tag == CTAG(q->h) && cs->idx < dn) {
+	q->hm = 0;
+	if (q->proxy)
+		return;
+	if (cs->tag == CTAG(q->h) && cs->idx < dn) {
 		q->idx = cs->idx;
 		__builtin_prefetch(&dv[q->idx]);
 		__builtin_prefetch((char *)&dv[q->idx + 1] - 1);
-	}
+	} else if (!host_mode)
+		q->hm = miss_prefetch0(q->host, q->hn);
 }
 
 static void
@@ -417,6 +422,8 @@ read_events(struct rec_reader *r)
 
 			if (q->idx != UINT32_MAX && q->idx < dn)
 				prefetch_dom(&dv[q->idx], q->id);
+			else if (q->hm)
+				miss_prefetch1(q->hm);
 		}
 	}
 	/* the last records: their client lookups, in order, then counts */

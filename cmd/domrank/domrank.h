@@ -101,6 +101,11 @@ int suffix_in(const struct map *set, const char *s, size_t n);
  * *noname set when nothing of the text is a name ("..", ":80").  The
  * pointer is good until the next name is added. */
 struct dom *dom_of_host(const char *s, size_t n, uint64_t h, int *noname);
+/* miss_prefetch0: start loading what resolving raw host s[0..n) past
+ * the cache will read first; the hash for miss_prefetch1, or 0. */
+uint64_t miss_prefetch0(const char *s, size_t n);
+/* miss_prefetch1: the next lines, once those of miss_prefetch0 are in. */
+void miss_prefetch1(uint64_t h);
 /* dom_name: d's name and its length. */
 const char *dom_name(const struct dom *d, size_t *n);
 /* cmp_name: d's names in byte order. */

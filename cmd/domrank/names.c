@@ -329,6 +329,42 @@ tail_is(const char *s, size_t n, const char *name, size_t nn)
 	return 1;
 }
 
+/*
+ * A host the cache does not know is most often under a registrable domain
+ * already held, one label up: known_reg then reads that name's index slot,
+ * its counters and its public suffix ancestry, three cold cache lines.
+ * miss_prefetch0 hashes that parent and starts loading the index slot and
+ * the ancestry slot; miss_prefetch1, some records later, the counters and
+ * the ancestry entry.  Only hints: a wrong guess costs a hash.
+ */
+uint64_t
+miss_prefetch0(const char *s, size_t n)
+{
+	const char *dot = memchr(s, '.', n);
+	uint64_t h;
+
+	if (dot == NULL || psl_anc == NULL)
+		return 0;
+	n -= (size_t)(dot + 1 - s);
+	s = dot + 1;
+	if (memchr(s, '.', n) == NULL)
+		return 0;
+	h = hash_bytes(s, n);
+	__builtin_prefetch(&dix[(uint32_t)(h >> 32) & dix_mask]);
+	map_prefetch(psl_anc, h, 0);
+	return h;
+}
+
+void
+miss_prefetch1(uint64_t h)
+{
+	uint64_t slot = dix[(uint32_t)(h >> 32) & dix_mask];
+
+	if (slot != 0 && (uint32_t)slot - 1 < dn)
+		__builtin_prefetch(&dv[(uint32_t)slot - 1]);
+	map_prefetch(psl_anc, h, 1);
+}
+
 /* dom_of_host: the entry for raw host text, through the cache. */
 struct dom *
 dom_of_host(const char *s, size_t n, uint64_t h, int *noname)
