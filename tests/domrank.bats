@@ -279,6 +279,19 @@ example.co.jp,1,1,0,2026-11-21T08:00:07.000Z,2026-11-21T08:00:07.000Z'
 a.example,2,2,10,2026-11-21T09:00:02.000Z,2026-11-21T09:00:02.000Z'
 }
 
+@test "domrank: times within one second, out of order or with an offset, give first and last" {
+	# .900 and .100 share their second, .100 is the earliest; 01.050 is
+	# the next second; 18:00:01.999+09:00 is 09:00:01.999Z, the latest
+	run_stdin <(echo "$CORE_HEADER"
+	    for t in 2026-11-21T09:00:00.900Z 2026-11-21T09:00:00.100Z \
+		2026-11-21T09:00:01.050Z 2026-11-21T18:00:01.999+09:00; do
+		echo "$t,px,proxy,allow,tcp,10.0.0.1,,,443,,a.example,,,,5,,,,,,,,"
+	    done) domrank
+	assert_success
+	assert_output 'domain,requests,clients,bytes,first,last
+a.example,4,1,20,2026-11-21T09:00:00.100Z,2026-11-21T09:00:01.999Z'
+}
+
 @test "domrank: --min-count keeps users with at least N watch-list requests" {
 	run domrank -m users -c 2 -r 1 "$D/web.csv"
 	assert_success
