@@ -65,13 +65,16 @@ suffix_in(const struct map *set, const char *s, size_t n)
 }
 
 /* known_reg: a registrable domain we already hold that h[0..n) (lower
- * case ASCII, not an IDN) lies under, if the rules allow the shortcut. */
+ * case ASCII, not an IDN) lies under, if the rules allow the shortcut:
+ * its length, its entry in *found. */
 static size_t
-known_reg(const char *h, size_t n)
+known_reg(const char *h, size_t n, struct dom **found)
 {
 	const char *dot;
 	const struct dom *d;
 	size_t left = n;
+
+	*found = NULL;
 
 	if (psl_anc == NULL || memmem(h, n, "xn--", 4) != NULL)
 		return 0;
@@ -84,8 +87,11 @@ known_reg(const char *h, size_t n)
 		if (memchr(h, '.', left) == NULL)
 			return 0;
 		d = dom_find(h, left);
-		if (d && (d->flags & D_REG) && map_get(psl_anc, h, left) == NULL)
+		if (d && (d->flags & D_REG) && map_get(psl_anc, h, left) ==
+		    NULL) {
+			*found = (struct dom *)d;
 			return left;
+		}
 	}
 }
 
@@ -105,16 +111,19 @@ is_ascii(const char *s, size_t n)
  * without a port or trailing dot; IP literals canonical; otherwise the
  * registrable domain (eTLD+1) unless --host.  A name that is itself a
  * public suffix or has none (localhost) stays as it is.  *isreg says
- * whether the name is a registrable domain.
+ * whether the name is a registrable domain; *found is its entry when
+ * the name was found among those held on the way.
  */
 static size_t
-name_of(const char *s, size_t n, char **buf, size_t *cap, int *isreg)
+name_of(const char *s, size_t n, char **buf, size_t *cap, int *isreg,
+    struct dom **found)
 {
 	char ipbuf[IP_STRLEN];
 	const char *colon, *reg;
 	size_t len, i;
 
 	*isreg = 0;
+	*found = NULL;
 	if ((len = ip_canon(s, n, ipbuf)) > 0)
 		goto literal;
 	if (n > 2 && s[0] == '[' && (colon = memchr(s, ']', n)) != NULL &&
@@ -140,7 +149,7 @@ name_of(const char *s, size_t n, char **buf, size_t *cap, int *isreg)
 		goto literal;
 	if (host_mode || n == 0)
 		return n;
-	if (is_ascii(*buf, n) && (len = known_reg(*buf, n)) > 0) {
+	if (is_ascii(*buf, n) && (len = known_reg(*buf, n, found)) > 0) {
 		memmove(*buf, *buf + n - len, len + 1);
 		*isreg = 1;
 		return len;
@@ -383,12 +392,13 @@ dom_of_host(const char *s, size_t n, uint64_t h, int *noname)
 			return d;
 	}
 	*noname = 0;
-	len = name_of(s, n, &buf, &cap, &isreg);
+	len = name_of(s, n, &buf, &cap, &isreg, &d);
 	if (len == 0) {
 		*noname = 1;
 		return NULL;
 	}
-	d = dom_get(buf, len, isreg);
+	if (d == NULL)
+		d = dom_get(buf, len, isreg);
 	if (d == NULL)
 		return NULL;
 	slot->tag = CTAG(h);
