@@ -220,10 +220,7 @@ det_refused(const char *s, size_t n)
 	static const char *const verbs[] = { "deny", "drop", "reject",
 	    "block", NULL };
 
-	for (const char *const *v = verbs; *v != NULL; v++)
-		if (strlen(*v) == n && memcmp(*v, s, n) == 0)
-			return 1;
-	return 0;
+	return strv_has(verbs, s, n);
 }
 
 int

@@ -203,6 +203,21 @@ fshut(FILE *fp, const char *name)
 }
 
 int
+span_is(const char *s, size_t n, const char *lit)
+{
+	return strlen(lit) == n && memcmp(s, lit, n) == 0;
+}
+
+int
+strv_has(const char *const *v, const char *s, size_t n)
+{
+	for (; *v != NULL; v++)
+		if (span_is(s, n, *v))
+			return 1;
+	return 0;
+}
+
+int
 hexdigit(int c)
 {
 	if (c >= '0' && c <= '9')

@@ -56,6 +56,12 @@ int64_t opt_duration(const char *optname, const char *arg);
  */
 int fshut(FILE *fp, const char *name);
 
+/* span_is: s[0..n) is exactly the string lit. */
+int span_is(const char *s, size_t n, const char *lit);
+
+/* strv_has: the NULL-terminated list v holds s[0..n) as one of its items. */
+int strv_has(const char *const *v, const char *s, size_t n);
+
 /* hexdigit: the value of hex digit c (either case), or -1. */
 int hexdigit(int c);
 

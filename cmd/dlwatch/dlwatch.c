@@ -100,16 +100,6 @@ struct epdata {
 static struct det_check *chk;
 static struct map *watch, *allow;	/* host names, values unused */
 
-static int
-in_list(const char *const list[], const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; list[i]; i++)
-		if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0)
-			return 1;
-	return 0;
-}
 
 
 /*
@@ -379,11 +369,6 @@ load_watch(char *path)
 	return set;
 }
 
-static int
-field_is(const char *s, size_t n, const char *lit)
-{
-	return strlen(lit) == n && memcmp(s, lit, n) == 0;
-}
 
 /*
  * dlwatch finds executable files that internal clients downloaded from
@@ -469,17 +454,17 @@ main(int argc, char *argv[])
 		/* the evidence: name, declared or sniffed type, content */
 		s = rec_get(r, c_url, &n);
 		el = name_ext(s, n, 1, ext, sizeof ext);
-		if (el && !in_list(exec_ext, ext, el))
+		if (el && !strv_has(exec_ext, ext, el))
 			el = 0;
 		if (el == 0) {
 			s = rec_get(r, c_file, &n);
 			el = name_ext(s, n, 0, ext, sizeof ext);
-			if (el && !in_list(exec_ext, ext, el))
+			if (el && !strv_has(exec_ext, ext, el))
 				el = 0;
 		}
 		s = rec_get(r, c_mime, &n);
 		ml = mime_norm(s, n, mime, sizeof mime);
-		if (ml && !in_list(exec_mime, mime, ml))
+		if (ml && !strv_has(exec_mime, mime, ml))
 			ml = 0;
 		s = rec_get(r, c_msg, &n);
 		magic = magic_match(s, n);
@@ -489,8 +474,7 @@ main(int argc, char *argv[])
 		/* a successful transfer (blocked and failed ones are not
 		 * downloads) */
 		s = rec_get(r, c_action, &n);
-		if (field_is(s, n, "deny") || field_is(s, n, "drop") ||
-		    field_is(s, n, "reject") || field_is(s, n, "block"))
+		if (det_refused(s, n))
 			goto push;
 		s = rec_get(r, c_status, &n);
 		if (n && !(n == 3 && s[0] == '2'))

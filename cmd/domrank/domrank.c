@@ -200,14 +200,7 @@ drop_pairs(struct dom *d)
 static int
 kind_counts(const char *s, size_t n)
 {
-	char **k;
-
-	if (kinds == NULL)
-		return 1;
-	for (k = kinds; *k; k++)
-		if (strlen(*k) == n && memcmp(*k, s, n) == 0)
-			return 1;
-	return 0;
+	return kinds == NULL || strv_has((const char *const *)kinds, s, n);
 }
 
 /*

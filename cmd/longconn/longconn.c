@@ -389,11 +389,6 @@ asa_conn(const char *s, size_t n)
 	return 0;
 }
 
-static int
-field_is(const char *s, size_t n, const char *lit)
-{
-	return strlen(lit) == n && memcmp(s, lit, n) == 0;
-}
 
 /* conn_id: "connection N" in an ASA message, as a span. */
 static int
@@ -533,16 +528,16 @@ main(int argc, char *argv[])
 		ev.dur = -1;
 		ev.bytes = -1;
 		kind = rec_get(r, c_kind, &kn);
-		ev.web = field_is(kind, kn, "proxy") || field_is(kind, kn,
+		ev.web = span_is(kind, kn, "proxy") || span_is(kind, kn,
 		    "web");
 		s = rec_get(r, c_sig, &n);
 		asa = asa_conn(s, n);
 		action = rec_get(r, c_action, &an);
-		if (asa == 1 || field_is(action, an, "open") ||
-		    field_is(action, an, "start"))
+		if (asa == 1 || span_is(action, an, "open") ||
+		    span_is(action, an, "start"))
 			ev.type = EV_START;
-		else if (asa == 2 || field_is(action, an, "close") ||
-		    field_is(action, an, "end") || field_is(action, an,
+		else if (asa == 2 || span_is(action, an, "close") ||
+		    span_is(action, an, "end") || span_is(action, an,
 		    "teardown"))
 			ev.type = EV_END;
 		s = rec_get(r, c_dur, &n);
