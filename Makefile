@@ -14,7 +14,7 @@ DESTDIR ?=
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-WARN     = -Wall -Wextra -Wno-unused-parameter
+WARN     = -Wall -Wextra
 CPPFLAGS_KZ = -D_GNU_SOURCE -Icommon
 LDLIBS_KZ = -Wl,--as-needed -lcsv -ljansson -lz -lmaxminddb -lpsl -lm
 

@@ -399,6 +399,8 @@ write_file(int r, const char *dir, int with_dept, long long top,
 	int fd, saved, bad = 0;
 	mode_t um = umask(0);
 
+	(void)with_dept;
+
 	umask(um);
 	if (asprintf(&path, "%s/%s.csv", dir, fr_report_names[r]) < 0 ||
 	    asprintf(&tmp, "%s/.%s.csv.XXXXXX", dir, fr_report_names[r]) < 0)

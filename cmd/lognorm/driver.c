@@ -383,6 +383,8 @@ account(struct ln_driver *d, struct ln_file *f, int idx, int r,
 {
 	struct ln_stat *st = &d->st[idx];
 
+	(void)f;
+
 	switch (r) {
 	case LN_OK:
 		st->lines++;

@@ -913,6 +913,8 @@ file_laurel_parse(struct ln_file *f, const struct syslog_env *env,
 	long long sec = 0;
 	int ms = 0, digits = 0;
 
+	(void)f;
+
 	if (!jx_looks(msg, n, "{\"ID\":\""))
 		return LN_NO;
 	root = json_loadb(msg, n, 0, &err);

@@ -88,6 +88,9 @@ file_samba_parse(struct ln_file *f, const struct syslog_env *env,
 	int nf = 0, k, opi = -1, nargs;
 	const char *o;
 
+	(void)f;
+	(void)env;
+
 	if (n < 6 || memchr(msg, '|', n) == NULL)
 		return LN_NO;
 	for (i = 0; i <= n && nf < SMB_MAXF; i = j + 1) {
@@ -271,6 +274,8 @@ file_sambaauth_parse(struct ln_file *f, const struct syslog_env *env,
 	struct span v, st, d, u;
 	const char *p;
 	int64_t ms;
+
+	(void)f;
 
 	if (n > 6 && memcmp(msg, "Auth: [", 7) == 0) {
 		ev_setz(e, RC_KIND, "auth");

@@ -1031,6 +1031,8 @@ file_snare_parse(struct ln_file *f, const struct syslog_env *env,
 	size_t i, j, k;
 	int nf = 0, rc;
 
+	(void)env;
+
 	if (n < 14 || memcmp(msg, "MSWinEventLog", 13) != 0)
 		return LN_NO;
 	for (i = 0; i <= n && nf < 16; i = j + 1) {

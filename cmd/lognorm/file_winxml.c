@@ -322,6 +322,8 @@ file_winxml_parse(struct ln_file *f, const struct syslog_env *env,
 	const char *p;
 	size_t i = 0, end;
 
+	(void)env;
+
 	if (x != NULL && x->open.len > 0) {
 		p = memmem_lit(msg, n, "</Event>");
 		if (event_open_at(msg, p != NULL ? (size_t)(p - msg) : n)) {
@@ -594,6 +596,8 @@ file_wincsv_parse(struct ln_file *f, const struct syslog_env *env,
 {
 	struct wincsv *c = f->state[SLOT_WINCSV];
 	int rc;
+
+	(void)env;
 
 	if (n >= 6 && memcmp(msg, "#TYPE ", 6) == 0)
 		return LN_SKIP;

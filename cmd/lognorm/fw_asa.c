@@ -253,6 +253,9 @@ fw_asa(struct ln_file *f, const struct syslog_env *env, const char *msg,
 	long long num;
 	int level, out;
 
+	(void)env;
+	(void)why;
+
 	while (p < end && *p == ' ')
 		p++;
 	if (p < end && *p == '%')

@@ -33,6 +33,11 @@ fw_checkpoint(struct ln_file *f, const struct syslog_env *env,
 	long long x, in = -1, out = -1;
 	int64_t ms;
 
+	(void)f;
+	(void)msg;
+	(void)n;
+	(void)why;
+
 	if (env == NULL || env->sd.n < 4 ||
 	    !(span_eq(env->tag, "CheckPoint") ||
 	    span_starts(env->sd, "[Fields@1.3.6.1.4.1.2620")))

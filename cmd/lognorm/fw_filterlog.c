@@ -19,6 +19,8 @@ fw_filterlog(struct ln_file *f, const struct syslog_env *env,
 	struct span fl[FL_MAX], proto;
 	int nf, tagged, b;
 
+	(void)f;
+
 	tagged = env != NULL && span_eq(env->tag, "filterlog");
 	if (!tagged && (n < 20 || msg[0] < '0' || msg[0] > '9'))
 		return LN_NO;

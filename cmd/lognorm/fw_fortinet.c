@@ -128,6 +128,9 @@ fw_fortinet(struct ln_file *f, const struct syslog_env *env,
 	const char *p = msg, *end = msg + n;
 	long long a, b;
 
+	(void)f;
+	(void)why;
+
 	/* "Mmm dd hh:mm:ss date=..." : the envelope took date= for a host */
 	if (env != NULL && env->host.n > 0 &&
 	    memchr(env->host.p, '=', env->host.n) != NULL) {

@@ -227,6 +227,9 @@ fw_netfilter(struct ln_file *f, const struct syslog_env *env,
 	size_t kl;
 	int have_in = 0, have_out = 0, have_ip = 0, have_len = 0;
 
+	(void)f;
+	(void)why;
+
 	if ((start = find_key(msg, end, "IN=", 3)) == NULL &&
 	    (start = find_key(msg, end, "OUT=", 4)) == NULL)
 		return LN_NO;

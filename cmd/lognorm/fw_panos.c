@@ -60,6 +60,8 @@ fw_panos(struct ln_file *f, const struct syslog_env *env, const char *msg,
 	int nf, min, hostless = 0;
 	int64_t ms;
 
+	(void)f;
+
 	/* An envelope without a host makes the CSV's first field look
 	 * like one: start from there instead. */
 	if (env != NULL && env->host.n > 0 &&

@@ -91,6 +91,8 @@ fw_pf(struct ln_file *f, const struct syslog_env *env, const char *msg,
 	struct span w, act, dir, src, gt, dst;
 	size_t used;
 
+	(void)env;
+
 	if (n < 30)
 		return LN_NO;
 	if ((used = syslog_stamp3164(f, p, n, &ev->ts)) == 0 &&

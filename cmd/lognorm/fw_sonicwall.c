@@ -61,6 +61,10 @@ fw_sonicwall(struct ln_file *f, const struct syslog_env *env,
 	int seen = 0;
 	long long a, b;
 
+	(void)f;
+	(void)env;
+	(void)why;
+
 	/* a bare "<PRI>" without a stamp */
 	if (p < end && *p == '<') {
 		while (p < end && *p != '>')

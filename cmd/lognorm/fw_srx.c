@@ -150,6 +150,8 @@ fw_srx(struct ln_file *f, const struct syslog_env *env, const char *msg,
 	const char *p, *end = msg + n;
 	struct span name;
 
+	(void)f;
+
 	if (env != NULL && env->sd.n > 0 &&
 	    (span_starts(env->msgid, "RT_FLOW_SESSION_") ||
 	    span_starts(env->msgid, "APPTRACK_SESSION_"))) {

@@ -260,6 +260,9 @@ ids_eve_parse(struct ln_file *f, const struct syslog_env *env,
 	int64_t ms;
 	int rc = LN_OK;
 
+	(void)f;
+	(void)env;
+
 	if (!jx_looks(msg, n, "\"event_type\""))
 		return LN_NO;
 	root = json_loadb(msg, n, 0, &err);

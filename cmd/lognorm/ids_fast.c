@@ -324,6 +324,8 @@ ids_fastlog_parse(struct ln_file *f, const struct syslog_env *env,
 	size_t k;
 	int rc;
 
+	(void)env;
+
 	if (n < 20 || msg[2] != '/' || (k = fast_stamp(f, msg, n, &ms)) == 0)
 		return LN_NO;
 	rc = fast_body(msg + k, n - k, 1, e, why);
@@ -337,6 +339,7 @@ int
 ids_fastsys_parse(struct ln_file *f, const struct syslog_env *env,
     const char *msg, size_t n, struct ev *e, const char **why)
 {
+	(void)f;
 	if (env == NULL || n < 8 || msg[0] != '[')
 		return LN_NO;
 	if (memmem_lit(msg, n, "] {") == NULL &&

@@ -572,6 +572,8 @@ ids_zeek_parse(struct ln_file *f, const struct syslog_env *env,
 	const char *v;
 	int col;
 
+	(void)env;
+
 	if (n > 0 && msg[0] == '#')
 		return zeek_meta(f, msg, n);
 	if (h == NULL || h->code == NULL) {
@@ -753,6 +755,9 @@ ids_zeekjson_parse(struct ln_file *f, const struct syslog_env *env,
 	enum zpath zp;
 	size_t i = 0;
 	char key[64];
+
+	(void)f;
+	(void)env;
 
 	while (i < n && (msg[i] == ' ' || msg[i] == '\t'))
 		i++;

@@ -436,6 +436,9 @@ generic_parse(struct ln_file *f, const struct syslog_env *env,
 	if (env->tag.n > 0) {
 		const char *end = env->line.p + env->line.n;
 
+	(void)f;
+	(void)why;
+
 		ev_set(ev, RC_MSG, env->tag.p, (size_t)(end - env->tag.p));
 	} else
 		ev_set(ev, RC_MSG, msg, n);

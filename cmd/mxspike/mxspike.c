@@ -345,6 +345,8 @@ mx_event(struct det *d, void *ev, int64_t t, void *arg)
 	struct mx *m = arg;
 	const struct mxev *e = ev;
 
+	(void)d;
+
 	if (e->type == EV_SMTP)
 		smtp_event(m, e, t);
 	else

@@ -211,6 +211,8 @@ scan_event(struct det *d, void *ev, int64_t t, void *arg)
 	const struct attempt *a = ev;
 	unsigned char hk[HKEY_LEN], vk[VKEY_LEN], vv[4];
 
+	(void)d;
+
 	memcpy(hk, &a->src, 16);
 	hk[16] = a->proto;
 	hk[17] = a->has_port;

@@ -30,6 +30,10 @@ record_order(struct det *d, void *ev, int64_t t, void *arg)
 {
 	struct tev *e = ev;
 
+	(void)d;
+	(void)t;
+	(void)arg;
+
 	if (norder < 64)
 		order[norder++] = e->tag;
 }
@@ -44,6 +48,9 @@ episodic(struct det *d, void *ev, int64_t t, void *arg)
 	struct ip_addr src;
 	struct det_alert a = { 0 };
 	char det[64];
+
+	(void)d;
+	(void)arg;
 
 	if (det_ep_touch(c, &key, 1, t) != NULL || !e->holds)
 		return;
@@ -180,6 +187,9 @@ check_order(struct det *d, void *ev, int64_t t, void *arg)
 {
 	struct seqev *e = ev;
 
+	(void)d;
+	(void)arg;
+
 	if (e->t != t || t < last_t || (t == last_t && e->seq < last_seq))
 		misordered++;
 	last_t = t;
@@ -314,6 +324,9 @@ one_key(struct det *d, void *ev, int64_t t, void *arg)
 	struct det_ep *ep;
 	unsigned char key = (unsigned char)e->key;
 	struct det_alert a = { 0 };
+
+	(void)d;
+	(void)arg;
 
 	a.dport = -1;
 	a.host = "h\\x01st";
