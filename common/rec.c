@@ -246,6 +246,7 @@ struct rec_reader {
 	int		 csv_done;	/* libcsv ended a record */
 
 	unsigned long	 rejects;
+	int		 told;		/* the reject total was printed */
 	int		 status;
 };
 
@@ -375,6 +376,8 @@ split_fast(struct rec_reader *r, const char *p, size_t n)
 	r->rawlen = n;
 	return 0;
 }
+
+#define REC_REJECTS_SHOWN 10	/* malformed records named one by one */
 
 enum { GOT_REC = 1, GOT_EOF = 0, GOT_ERR = -1, GOT_BAD = -2, GOT_SKIP = -3 };
 
@@ -605,8 +608,15 @@ rec_next(struct rec_reader *r)
 	for (;;) {
 		if (r->lr == NULL) {
 			/* Move on to the next operand. */
-			if (r->npaths == 0 || r->pi + 1 >= r->npaths)
+			if (r->npaths == 0 || r->pi + 1 >= r->npaths) {
+				if (r->rejects > REC_REJECTS_SHOWN &&
+				    !r->told) {
+					warnx("%lu malformed records skipped "
+					    "in all", r->rejects);
+					r->told = 1;
+				}
 				return 0;
+			}
 			r->pi++;
 			if (open_path(r) != 0)
 				continue;
@@ -624,9 +634,13 @@ rec_next(struct rec_reader *r)
 		case GOT_SKIP:
 			continue;
 		case GOT_BAD:
-			warnx("%s:%lu: %s; record skipped", cur_name(r),
-			    r->line, why);
-			r->rejects++;
+			/* Name the first few; a file of garbage must not
+			 * bury the terminal.  The total comes at the end. */
+			if (++r->rejects <= REC_REJECTS_SHOWN)
+				warnx("%s:%lu: %s; record skipped%s",
+				    cur_name(r), r->line, why,
+				    r->rejects == REC_REJECTS_SHOWN ?
+				    " (further ones are only counted)" : "");
 			r->status = EXIT_ERROR;
 			continue;
 		case GOT_ERR:

@@ -219,3 +219,12 @@ F=$FIX/tally
 	assert_output --partial done
 	refute_output --partial 'Broken pipe'
 }
+
+@test "tally: a flood of malformed records names ten, then gives the total (2)" {
+	{ printf 'k,n\n'; for i in $(seq 1 25); do printf 'x%d\n' "$i"; done; printf 'a,1\n'; } > "$BATS_TEST_TMPDIR/flood.csv"
+	run --separate-stderr tally -k k "$BATS_TEST_TMPDIR/flood.csv"
+	assert_failure 2
+	[ "$(printf '%s\n' "$stderr" | grep -c 'record skipped')" -eq 10 ]
+	[[ "$stderr" == *"25 malformed records skipped in all"* ]]
+	assert_output --partial 'a,1,,'
+}

@@ -14,6 +14,9 @@ CORPUS="${KZ_CORPUS:-$ROOT/../shared/corpus}"
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 
+# run --separate-stderr and friends need Bats 1.5 (Debian 12 has 1.8).
+bats_require_minimum_version 1.5.0
+
 # run_stdin FILE CMD...: run CMD with FILE on standard input.
 run_stdin() {
 	local in=$1
