@@ -76,14 +76,11 @@
 	"exit 1 when an alert was written" }
 #define DET_OPT_GAP { "gap", 'g', required_argument, "DUR", \
 	"end an episode after DUR without events (default: window)" }
-#define DET_OPT_HELP { "help", 'h', no_argument, NULL, \
-	"print this help and exit" }
+#define DET_OPT_HELP OPT_HELP
 #define DET_OPT_LATENESS { "lateness", 'L', required_argument, "DUR", \
 	"accept events up to DUR out of order (default 60s)" }
-#define DET_OPT_LINEBUF { "line-buffered", 'u', no_argument, NULL, \
-	"flush after every record (live use)" }
-#define DET_OPT_VERSION { "version", 'V', no_argument, NULL, \
-	"print the version and exit" }
+#define DET_OPT_LINEBUF OPT_LINEBUF
+#define DET_OPT_VERSION OPT_VERSION
 #define DET_OPT_TZ { "tz", 'z', required_argument, "ZONE", \
 	"time zone for local time (default $TZ)" }
 #define DET_STD_OPTIONS DET_OPT_ASSETS, DET_OPT_EXIT, DET_OPT_GAP, \

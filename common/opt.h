@@ -18,6 +18,14 @@ struct optdef {
 	const char	*help;		/* one line */
 };
 
+/* The entries every tool has, spelled once. */
+#define OPT_HELP { "help", 'h', no_argument, NULL, \
+	"print this help and exit" }
+#define OPT_VERSION { "version", 'V', no_argument, NULL, \
+	"print the version and exit" }
+#define OPT_LINEBUF { "line-buffered", 'u', no_argument, NULL, \
+	"flush output after every record (live use)" }
+
 /*
  * opt_next: getopt_long over defs (terminated by an entry with lname NULL).
  * Returns the short letter as getopt does, '?' on a bad option (after

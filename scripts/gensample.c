@@ -1433,13 +1433,13 @@ static const struct optdef opts[] = {
 	    "first day (default 2026-11-20, a Friday)" },
 	{ "days", 'n', required_argument, "N",
 	    "days to generate (default 2: Friday and Saturday)" },
-	{ "help", 'h', no_argument, NULL, "show this help and exit" },
+	OPT_HELP,
 	{ "output", 'o', required_argument, "DIR",
 	    "directory to write into (default sample)" },
 	{ "scale", 's', required_argument, "X",
 	    "traffic volume factor, 0.001-1000 (default 1)" },
 	{ "seed", 'S', required_argument, "N", "random seed (default 1)" },
-	{ "version", 'V', no_argument, NULL, "show the version and exit" },
+	OPT_VERSION,
 	{ NULL, 0, 0, NULL, NULL }
 };
 static const char synopsis[] = "[-d YYYY-MM-DD] [-n N] [-o DIR] [-s X] "

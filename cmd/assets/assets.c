@@ -15,10 +15,9 @@
 static const struct optdef opts[] = {
 	{ "assets", 'a', required_argument, "FILE",
 	  "site inventory (default $KAZAMI_ASSETS)" },
-	{ "help", 'h', no_argument, NULL, "print this help and exit" },
-	{ "line-buffered", 'u', no_argument, NULL,
-	  "flush output after every record" },
-	{ "version", 'V', no_argument, NULL, "print the version and exit" },
+	OPT_HELP,
+	OPT_LINEBUF,
+	OPT_VERSION,
 	{ NULL, 0, 0, NULL, NULL }
 };
 

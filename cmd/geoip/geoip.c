@@ -35,10 +35,9 @@ static const char *const default_dirs[] = {
 static const struct optdef opts[] = {
 	{ "db", 'd', required_argument, "DB",
 	  "MaxMind DB file (Country, City or ASN; repeatable)" },
-	{ "help", 'h', no_argument, NULL, "print this help and exit" },
-	{ "line-buffered", 'u', no_argument, NULL,
-	  "flush output after every record" },
-	{ "version", 'V', no_argument, NULL, "print the version and exit" },
+	OPT_HELP,
+	OPT_LINEBUF,
+	OPT_VERSION,
 	{ NULL, 0, 0, NULL, NULL }
 };
 

@@ -289,7 +289,7 @@ static const struct optdef opts[] = {
 	    "also write the alert table as spreadsheet-safe CSV" },
 	{ "exit-status", 'e', no_argument, NULL,
 	    "exit 1 when the report holds at least one alert" },
-	{ "help", 'h', no_argument, NULL, "show this help and exit" },
+	OPT_HELP,
 	{ "max-rows", 'm', required_argument, "N",
 	    "alerts listed in the table and summary (default 1000)" },
 	{ "top", 'n', required_argument, "N",
@@ -302,7 +302,7 @@ static const struct optdef opts[] = {
 	    "write the plain-text summary to FILE (- for stdout)" },
 	{ "title", 'T', required_argument, "TEXT",
 	    "title of the report (default \"kazami daily report\")" },
-	{ "version", 'V', no_argument, NULL, "show the version and exit" },
+	OPT_VERSION,
 	{ NULL, 0, 0, NULL, NULL }
 };
 static const char synopsis[] = "[-ehV] [-c FILE] [-m N] [-n N] [-o FILE] "
